@@ -1,0 +1,3 @@
+module github.com/ftutils-go/ftutils
+
+go 1.26
