@@ -44,7 +44,7 @@ func BenchmarkAtomicInt64_Contended(b *testing.B) {
 		{"Update", func(a *ftutils.AtomicInt64, i int64) { a.Update(func(x int64) int64 { return x + 1 }) }},
 	}
 	for _, op := range ops {
-		b.Run("op="+op.name, func(b *testing.B) {
+		b.Run("op="+op.name+"/impl=ftutils", func(b *testing.B) {
 			var a ftutils.AtomicInt64
 			var seq atomic.Int64
 			b.ReportAllocs()
