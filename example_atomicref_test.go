@@ -6,7 +6,7 @@ import (
 	"github.com/ftutils-go/ftutils"
 )
 
-type config struct {
+type refConfig struct {
 	Name    string
 	Retries int
 }
@@ -14,11 +14,11 @@ type config struct {
 // Publish an immutable configuration; readers load a consistent pointer and
 // never see half of an update.
 func ExampleAtomicRef() {
-	var cfg ftutils.AtomicRef[config]
-	cfg.Store(&config{Name: "default", Retries: 3})
+	var cfg ftutils.AtomicRef[refConfig]
+	cfg.Store(&refConfig{Name: "default", Retries: 3})
 
 	// An updater builds a new value instead of mutating the shared one.
-	cfg.Update(func(old *config) *config {
+	cfg.Update(func(old *refConfig) *refConfig {
 		c := *old
 		c.Retries++
 		return &c
