@@ -1,0 +1,455 @@
+package ftutils
+
+import (
+	"hash/maphash"
+	"math/bits"
+	"math/rand/v2"
+	"reflect"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// This file holds the machinery behind [Map]: the root (seed and shards),
+// the per-shard append-only tables and the SWAR group probing.
+//
+// Layout, from the Map down:
+//
+//	Map.root ──► mapRoot{seed, smask, shards[]}
+//	                         │  shard = h >> 40 & smask (bits 40..63 of the hash)
+//	                         ▼
+//	             mapShard{mu, table, count}  (128 bytes, padded)
+//	                         │
+//	                         ▼
+//	             mapTable{meta[], slots[], n, used, limit, frozen}
+//	                         │  first group g = home(h), then
+//	                         ▼  linear probing over groups
+//	             meta[g] (8 control bytes), slots[8g : 8g+8] ({key, val})
+//
+// A group's control word holds one control byte per slot, slot i in byte i:
+//
+//	0x00          empty: never written in this table
+//	0x01          deleted (tombstone): written once, then deleted
+//	0x80 | h&0x7f full: key and value are valid and immutable
+//
+// Slots are append-only: a slot is written once while its byte is empty, then
+// published by an atomic store of the meta word, and never written again while
+// the table is live. Readers atomically load the meta word and only then read
+// the slots it marks full, so every plain slot read happens after the store
+// that published it (race-detector clean without any racy loads). Replacing a
+// value appends a new slot later on the key's probe path and then tombstones
+// the old one; deleting tombstones. When a table runs out of fresh slots, the
+// shard's writer rebuilds it (copying the live entries into a new table sized
+// for them, which is how the map grows and shrinks) and publishes the new
+// table with one atomic pointer store. Readers that still hold the old table
+// see it frozen at the moment of the swap.
+//
+// Why not the obvious way (xsync's CLHT buckets holding pointers to immutable
+// heap entries)? That layout allocates on every Store and adds a pointer hop to
+// every Load (the 1M-key loss measured in PEERS.md §4.1). Inline append-only
+// slots allocate nothing per write (a rebuild allocates one table per about
+// cap/2 writes) and read key and value from the group that holds the control
+// word, like Go's own Swiss tables.
+//
+// Why shards rather than one table with a cooperative resize? A rebuild holds
+// one shard's lock while it copies that shard, so the longest pause a writer
+// can see is one shard's copy, and readers never wait. Shards make that
+// bound a small, configurable fraction of the map without a multi-phase
+// migration protocol, and the shard lock doubles as the write lock.
+
+const (
+	mapGroupSlots = 8
+	mapMetaEmpty  = 0x00
+	mapMetaDel    = 0x01
+	mapMetaFull   = 0x80
+	mapLSBs       = 0x0101010101010101
+	mapMSBs       = 0x8080808080808080
+
+	// mapMinShards is the default shard floor: it bounds a rebuild pause to
+	// about 1/16 of the map even on one CPU.
+	mapMinShards = 16
+	// mapMaxShards caps the shard count an option can ask for.
+	mapMaxShards = 1 << 16
+	// mapMinGroups is the smallest table: 32 slots, so a shard holding a
+	// few hot keys that are rewritten all the time (a counter, a flag)
+	// rebuilds once per 28 or so writes rather than once per 6.
+	mapMinGroups = 4
+	// mapShardHint is the number of entries per shard that WithMapCapacity
+	// aims for when it raises the shard count.
+	mapShardHint = 4096
+)
+
+// mapMatchZero returns a word with bit 7 of byte i set if byte i of x is zero.
+// The lowest set bit is always exact. A higher one can be a false positive,
+// but only for a byte equal to 0x01 sitting above a true zero byte (the
+// borrow). Callers rely on that: matching x = meta ^ broadcast(0x80|h7) can
+// only falsely flag a byte equal to (0x80|h7)^1, which is a full slot whose
+// key the caller then compares; matching meta itself for empty bytes only
+// uses the lowest bit or "any bit set".
+func mapMatchZero(x uint64) uint64 { return (x - mapLSBs) &^ x & mapMSBs }
+
+// mapSlot is one key-value pair, written once before it is published.
+type mapSlot[K comparable, V any] struct {
+	key K
+	val V
+}
+
+// mapTable is one shard's hash table: len(meta) groups of eight slots, the
+// slots of group g at slots[8g : 8g+8]. The control words live in their own
+// array so a probe touches one small, usually cached word before the slot
+// it needs (one likely cache miss per Load instead of two). meta, slots and
+// n never change; the other fields are owned by the shard's mu.
+type mapTable[K comparable, V any] struct {
+	meta  []atomic.Uint64 // written under the shard's mu, read by anyone
+	slots []mapSlot[K, V]
+	n     uint64 // len(meta), the number of groups (any positive number)
+	used  int    // full + deleted slots; owned by mu
+	limit int    // used may not exceed this (7/8 of the slots); fixed
+	// frozen is set (under mu) when an iterator takes the table: from then on
+	// the table is immutable and the next writer rebuilds the shard first.
+	frozen atomic.Bool
+}
+
+// mapShard is one independently locked and resized part of a Map. Its size is
+// exactly cacheLinePad so neighbouring shards' locks do not share lines.
+type mapShard[K comparable, V any] struct {
+	mu    sync.Mutex                     // serializes writers and rebuilds of this shard
+	count atomic.Int64                   // live entries; written under mu
+	table atomic.Pointer[mapTable[K, V]] // nil until the first insert; swapped under mu
+	_     [cacheLinePad - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(atomic.Int64{}) - unsafe.Sizeof(atomic.Pointer[int]{})]byte
+}
+
+// mapRoot is created once per Map (lazily for the zero value) and never
+// changes; only the shards' tables do.
+type mapRoot[K comparable, V any] struct {
+	seed   maphash.Seed
+	word   mapKeyWord // how hash reads K: through maphash, or as one machine word
+	s0, s1 uint64     // random seeds of the word hash; s1 is odd
+	hmask  uint64     // ANDed into every hash: all ones, except in tests that force collisions
+	vcmp   mapValCmp  // whether V's values can be compared, for CompareAndSwap
+	smask  uint64     // len(shards) - 1; shard = h >> 40 & smask
+	shards []mapShard[K, V]
+}
+
+// mapConfig collects the options of NewMap.
+type mapConfig struct {
+	capacity int
+	shards   int
+}
+
+func mapNextPow2(n int) int {
+	if n <= 1 {
+		return 1
+	}
+	return 1 << bits.Len(uint(n-1))
+}
+
+func newMapRoot[K comparable, V any](c mapConfig) *mapRoot[K, V] {
+	n := c.shards
+	if n == 0 {
+		n = max(mapMinShards, 4*min(runtime.GOMAXPROCS(0), runtime.NumCPU()), c.capacity/mapShardHint)
+	}
+	n = mapNextPow2(min(n, mapMaxShards))
+	r := &mapRoot[K, V]{
+		seed:   maphash.MakeSeed(),
+		word:   mapKeyWordOf[K](),
+		vcmp:   mapValCmpOf[V](),
+		s0:     rand.Uint64(),
+		s1:     rand.Uint64() | 1,
+		hmask:  ^uint64(0),
+		smask:  uint64(n - 1),
+		shards: make([]mapShard[K, V], n),
+	}
+	if c.capacity > 0 {
+		per := (c.capacity + n - 1) / n
+		for i := range r.shards {
+			r.shards[i].table.Store(newMapTable[K, V](per))
+		}
+	}
+	return r
+}
+
+// mapKeyWord says how hash reads a key type: plain integers as one word
+// instead of calling maphash.Comparable (an indirect call to the runtime's
+// hasher, about 3 ns of a 6 ns Load on the EPYC box), strings through the
+// direct maphash.String, interfaces by their dynamic type.
+type mapKeyWord uint8
+
+const (
+	mapKeyAny    mapKeyWord = iota // hash/maphash.Comparable
+	mapKey64                       // 8-byte integer kinds
+	mapKey32                       // 4-byte integer kinds
+	mapKeyString                   // strings: maphash.String, a direct call
+	mapKeyIface                    // interfaces: by dynamic type, as above or maphash
+)
+
+func mapKeyWordOf[K comparable]() mapKeyWord {
+	switch reflect.TypeFor[K]().Kind() {
+	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		if unsafe.Sizeof(*new(K)) == 8 {
+			return mapKey64
+		}
+		return mapKey32
+	case reflect.Int32, reflect.Uint32:
+		return mapKey32
+	case reflect.String:
+		return mapKeyString
+	case reflect.Interface:
+		return mapKeyIface
+	}
+	return mapKeyAny
+}
+
+// hash returns k's hash: bits 40..63 pick the shard, bits 7..38 the home
+// group and bits 0..6 the control byte. The 8-byte integer case is kept
+// small enough to inline into Load.
+//
+// Integer keys skip maphash: they are mixed with the per-map random seeds by
+// one 64x64->128-bit multiply folded to 64 bits (the "mum" step of wyhash,
+// github.com/wangyi-fudan/wyhash), which an attacker who cannot see the seeds
+// cannot steer into collisions any more than maphash's.
+func (r *mapRoot[K, V]) hash(k K) uint64 {
+	if r.word == mapKey64 {
+		// Safe: mapKeyWordOf checked that K is an 8-byte integer kind.
+		hi, lo := bits.Mul64(*(*uint64)(unsafe.Pointer(&k))^r.s0, r.s1)
+		return (hi ^ lo) & r.hmask
+	}
+	return r.hashSlow(k)
+}
+
+// hashSlow is hash for every key type but 8-byte integers.
+func (r *mapRoot[K, V]) hashSlow(k K) uint64 {
+	var x uint64
+	switch r.word {
+	case mapKey32:
+		// Safe: mapKeyWordOf checked that K is a 4-byte integer kind.
+		x = uint64(*(*uint32)(unsafe.Pointer(&k)))
+	case mapKeyString:
+		// Safe: mapKeyWordOf checked that K's kind is string.
+		return maphash.String(r.seed, *(*string)(unsafe.Pointer(&k))) & r.hmask
+	case mapKeyIface:
+		// Equal interface keys have the same dynamic type, so hashing by
+		// dynamic type is consistent; int(1) and int64(1) may collide, which
+		// costs a key comparison, nothing more.
+		switch d := any(k).(type) {
+		case int:
+			x = uint64(d)
+		case string:
+			return maphash.String(r.seed, d) & r.hmask
+		default:
+			return maphash.Comparable(r.seed, k) & r.hmask
+		}
+	default:
+		return maphash.Comparable(r.seed, k) & r.hmask
+	}
+	hi, lo := bits.Mul64(x^r.s0, r.s1)
+	return (hi ^ lo) & r.hmask
+}
+
+func (r *mapRoot[K, V]) shard(h uint64) *mapShard[K, V] { return &r.shards[h>>40&r.smask] }
+
+// newMapTable returns an empty table with room for live entries plus at
+// least as many fresh slots again as it holds: live fills at most 3/8 of it
+// (8 slots per 3 entries, so about 3 slots per entry after a rebuild).
+func newMapTable[K comparable, V any](live int) *mapTable[K, V] {
+	groups := max(mapMinGroups, (live+2)/3) // 8*groups >= 8*live/3
+	n := groups * mapGroupSlots
+	return &mapTable[K, V]{
+		meta:  make([]atomic.Uint64, groups),
+		slots: make([]mapSlot[K, V], n),
+		n:     uint64(groups),
+		limit: n - n/8,
+	}
+}
+
+// home returns the first group of the probe path of hash h: bits 7..38 of h
+// scaled to [0, t.n) by a multiply-shift (Lemire, "Fast Random Integer
+// Generation in an Interval", 2019), so tables need not have a power-of-two
+// size and can be sized to their contents.
+func (t *mapTable[K, V]) home(h uint64) uint64 { return (h >> 7 & 0xffffffff) * t.n >> 32 }
+
+// next returns the group after i on a probe path: linear probing over
+// groups, wrapping around.
+func (t *mapTable[K, V]) next(i uint64) uint64 {
+	if i++; i == t.n {
+		return 0
+	}
+	return i
+}
+
+// lookup returns the value of k's live slot. It is lock-free: it only loads
+// control words atomically and reads slots they mark full.
+func (t *mapTable[K, V]) lookup(k K, h uint64) (v V, ok bool) {
+	tag := mapLSBs * (mapMetaFull | h&0x7f)
+	i := t.home(h)
+	for {
+		meta := t.meta[i].Load()
+		for m := mapMatchZero(meta ^ tag); m != 0; m &= m - 1 {
+			s := &t.slots[i*mapGroupSlots+uint64(bits.TrailingZeros64(m)>>3)]
+			if s.key == k {
+				return s.val, true
+			}
+		}
+		if mapMatchZero(meta) != 0 {
+			return v, false
+		}
+		i = t.next(i)
+	}
+}
+
+// locate finds k's live slot (fp; -1 if k is absent) and the first group on
+// k's probe path with an empty slot (eg), where an append goes. An old slot
+// always precedes eg on the path: the groups before eg had no empty slot
+// when the old slot was appended, and slots never become empty again. The
+// caller holds the shard's mu.
+func (t *mapTable[K, V]) locate(k K, h uint64) (fp int, eg uint64) {
+	tag := mapLSBs * (mapMetaFull | h&0x7f)
+	i := t.home(h)
+	fp = -1
+	for {
+		meta := t.meta[i].Load()
+		if fp < 0 {
+			for m := mapMatchZero(meta ^ tag); m != 0; m &= m - 1 {
+				p := int(i)*mapGroupSlots + bits.TrailingZeros64(m)>>3
+				if t.slots[p].key == k {
+					fp = p
+					break
+				}
+			}
+		}
+		if mapMatchZero(meta) != 0 {
+			return fp, i
+		}
+		i = t.next(i)
+	}
+}
+
+// appendSlot writes (k, v) into group eg's first empty slot and publishes
+// it; if fp >= 0 it then tombstones k's old slot fp. When both are in one
+// group a single control-word store does both, so no reader sees two live
+// slots for k in one group. The caller holds the shard's mu, the table is
+// not frozen and t.used < t.limit.
+func (t *mapTable[K, V]) appendSlot(eg uint64, k K, v V, h uint64, fp int) {
+	meta := t.meta[eg].Load()
+	j := uint(bits.TrailingZeros64(mapMatchZero(meta)) >> 3)
+	t.slots[int(eg)*mapGroupSlots+int(j)] = mapSlot[K, V]{key: k, val: v}
+	meta |= (mapMetaFull | h&0x7f) << (8 * j)
+	if fp >= 0 && uint64(fp/mapGroupSlots) == eg {
+		meta = meta&^(0xff<<(8*uint(fp%mapGroupSlots))) | mapMetaDel<<(8*uint(fp%mapGroupSlots))
+		fp = -1
+	}
+	t.meta[eg].Store(meta)
+	if fp >= 0 {
+		t.tombstone(fp)
+	}
+	t.used++
+}
+
+// tombstone marks slot p deleted. The caller holds the shard's mu.
+func (t *mapTable[K, V]) tombstone(p int) {
+	w := &t.meta[p/mapGroupSlots]
+	sh := 8 * uint(p%mapGroupSlots)
+	w.Store(w.Load()&^(0xff<<sh) | mapMetaDel<<sh)
+}
+
+// writable returns the shard's table, first rebuilding it if it is missing
+// or frozen. The caller holds s.mu.
+func (s *mapShard[K, V]) writable(r *mapRoot[K, V]) *mapTable[K, V] {
+	t := s.table.Load()
+	if t == nil || t.frozen.Load() {
+		t = s.rebuild(r, t)
+	}
+	return t
+}
+
+// rebuild copies the live entries of old (nil: none) into a new table sized
+// for them (growing or shrinking) and publishes it. Readers keep using old
+// until they next load the shard's table. The caller holds s.mu.
+func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTable[K, V] {
+	live := int(s.count.Load())
+	t := newMapTable[K, V](live + 1)
+	if old != nil {
+		for gi := range old.meta {
+			for m := old.meta[gi].Load() & mapMSBs; m != 0; m &= m - 1 {
+				sl := &old.slots[gi*mapGroupSlots+bits.TrailingZeros64(m)>>3]
+				t.insertFresh(sl, r.hash(sl.key))
+			}
+		}
+	}
+	t.used = live
+	s.table.Store(t)
+	return t
+}
+
+// insertFresh copies sl into a table nobody else can see yet; sl's key is
+// known to be absent. Called only by rebuild.
+func (t *mapTable[K, V]) insertFresh(sl *mapSlot[K, V], h uint64) {
+	i := t.home(h)
+	for {
+		meta := t.meta[i].Load()
+		if e := mapMatchZero(meta); e != 0 {
+			j := uint(bits.TrailingZeros64(e) >> 3)
+			t.slots[int(i)*mapGroupSlots+int(j)] = *sl
+			t.meta[i].Store(meta | (mapMetaFull|h&0x7f)<<(8*j))
+			return
+		}
+		i = t.next(i)
+	}
+}
+
+// put stores (k, v) for the caller that already located k in t (fp, eg).
+// The caller holds s.mu and t is writable.
+func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h uint64, fp int, eg uint64) {
+	if t.used >= t.limit {
+		t = s.rebuild(r, t)
+		fp, eg = t.locate(k, h)
+	}
+	t.appendSlot(eg, k, v, h, fp)
+	if fp < 0 {
+		s.count.Add(1)
+	}
+}
+
+// remove deletes k's live slot fp. It may shrink the shard when fewer than
+// 1/16 of a large table's slots stay live. The caller holds s.mu and t is
+// writable.
+func (s *mapShard[K, V]) remove(r *mapRoot[K, V], t *mapTable[K, V], fp int) {
+	t.tombstone(fp)
+	live := s.count.Add(-1)
+	if n := len(t.slots); n >= 256 && int(live)*16 < n {
+		s.rebuild(r, t)
+	}
+}
+
+// frozenTable returns the shard's table made immutable for an iterator, or
+// nil if the shard is empty.
+func (s *mapShard[K, V]) frozenTable() *mapTable[K, V] {
+	if s.count.Load() == 0 {
+		return nil
+	}
+	if t := s.table.Load(); t != nil && t.frozen.Load() {
+		return t
+	}
+	s.mu.Lock()
+	t := s.table.Load()
+	if t != nil {
+		t.frozen.Store(true)
+	}
+	s.mu.Unlock()
+	return t
+}
+
+// each calls f on every live entry of the frozen table t until f returns
+// false; it reports whether f always returned true.
+func (t *mapTable[K, V]) each(f func(K, V) bool) bool {
+	for gi := range t.meta {
+		for m := t.meta[gi].Load() & mapMSBs; m != 0; m &= m - 1 {
+			sl := &t.slots[gi*mapGroupSlots+bits.TrailingZeros64(m)>>3]
+			if !f(sl.key, sl.val) {
+				return false
+			}
+		}
+	}
+	return true
+}
