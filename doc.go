@@ -21,10 +21,24 @@
 //   - Locks: [IntervalLock] (a mutex whose holder cedes it to waiters every
 //     interval, like the GIL's switch interval) and [RWLock] (a
 //     writer-preferring drop-in for sync.RWMutex with introspection).
-//   - Contention helpers: [Sharded] (per-P slots combined on read),
-//     [Counter] (a LongAdder-style striped counter), [BatchExecutor] (one
-//     goroutine refills a batch that many consume) and [Gatherer] (results
-//     from many producers read back in key order).
+//   - Contention helpers: [Sharded] (per-goroutine-hinted slots combined
+//     on read), [Counter] (a LongAdder-style striped counter),
+//     [BatchExecutor] and [BatchLocal] (one goroutine refills a batch that
+//     many consume) and [Gatherer] (results from many producers read back
+//     in key order).
+//
+// # From ft_utils
+//
+// Python context managers become defer: ft_utils' RWReadContext and
+// RWWriteContext are l.RLock(); defer l.RUnlock() and l.Lock(); defer
+// l.Unlock(). LocalWrapper exists in ft_utils to keep reference-count
+// traffic off shared objects; Go has no reference counts, so what ftutils
+// keeps private is the hot shared word itself ([Sharded], [Counter],
+// [BatchLocal]). Go has no goroutine identity, so [IntervalLock] cannot
+// check that Unlock comes from the holder; like sync.Mutex it allows
+// another goroutine to unlock, and it panics on an unlock of an unlocked
+// lock. ft_utils' ConcurrentQueue lock_free flag has no meaning in Go:
+// waiting goroutines park, they never poll.
 //
 // # Conventions
 //
