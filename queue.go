@@ -259,7 +259,7 @@ func (q *Queue[T]) Pop(ctx context.Context) (T, error) {
 	if ok {
 		return v, nil
 	}
-	v, ok, err := q.popSlow(ctx.Done(), nil)
+	v, ok, err := q.popSlow(ctx.Done(), nil, time.Time{})
 	if !ok && err == nil {
 		err = ctx.Err()
 	}
@@ -281,9 +281,10 @@ func (q *Queue[T]) PopTimeout(d time.Duration) (T, error) {
 	if d <= 0 {
 		return zero, ErrEmpty
 	}
+	deadline := time.Now().Add(d)
 	t, tc := newTimer(d)
 	defer t.Stop()
-	v, ok, err := q.popSlow(nil, tc)
+	v, ok, err := q.popSlow(nil, tc, deadline)
 	if !ok && err == nil {
 		err = ErrEmpty
 	}
@@ -297,7 +298,15 @@ func (q *Queue[T]) PopTimeout(d time.Duration) (T, error) {
 // A woken waiter is not handed an item: it loops and competes for one, so
 // a wake-up that races with cancellation loses nothing (the item stays in
 // the queue for the next consumer).
-func (q *Queue[T]) popSlow(done <-chan struct{}, tc <-chan time.Time) (v T, ok bool, err error) {
+//
+// A timed wait passes its deadline too. A waiter whose timer fires while a
+// Push wakes it comes back from park as woken, with the timer's channel
+// already drained; if another consumer then takes the item, parking on that
+// channel again would block until the next Push. So after every wake-up the
+// deadline is checked against the clock (the timer fires only once it has
+// passed), and a waiter past it makes one last attempt and gives up.
+func (q *Queue[T]) popSlow(done <-chan struct{}, tc <-chan time.Time, deadline time.Time) (v T, ok bool, err error) {
+	expired := false
 	for {
 		shut := q.shut.Load() // before the pop: no item can arrive after shut
 		if v, ok = q.TryPop(); ok {
@@ -306,9 +315,10 @@ func (q *Queue[T]) popSlow(done <-chan struct{}, tc <-chan time.Time) (v T, ok b
 		if shut {
 			return v, false, ErrShutDown
 		}
-		if !q.park(done, tc) {
+		if expired || !q.park(done, tc) {
 			return v, false, nil
 		}
+		expired = tc != nil && !time.Now().Before(deadline)
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"sync"
 	"testing"
@@ -264,11 +263,6 @@ func settledGoroutines() int {
 // or Shutdown.) The wake hook runs in the popper right after its wait ends,
 // which makes the interleaving deterministic.
 func TestQueuePopTimeoutLostWakeup(t *testing.T) {
-	if os.Getenv("FTUTILS_RUN_BUGS") == "" {
-		t.Skip("bug: Queue.PopTimeout blocks past its deadline (until the next Push or Shutdown) when its timer " +
-			"fires, a Push wakes it and another consumer takes the item: popSlow parks again on the drained timer " +
-			"channel (queue.go popSlow/park). FTUTILS_RUN_BUGS=1 runs this test.")
-	}
 	var q ftutils.Queue[int]
 	var once sync.Once
 	restore := ftutils.SetTestHookWake(func() {
