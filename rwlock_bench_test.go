@@ -3,6 +3,7 @@
 package ftutils_test
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 
@@ -160,4 +161,46 @@ func BenchmarkRWLock_ReadOnly(b *testing.B) {
 			}
 		})
 	})
+}
+
+// BenchmarkRWLock_Exclusive is Lock+Unlock with empty sections by
+// goroutines=G×GOMAXPROCS goroutines on one lock (ftbench's lock/mutex):
+// with more goroutines than cores, a lock that hands off to parked writers
+// in FIFO order forms a convoy, one wake-up per Unlock.
+func BenchmarkRWLock_Exclusive(b *testing.B) {
+	for _, g := range []int{1, 4} {
+		b.Run(fmt.Sprintf("goroutines=%dxP/impl=RWLock", g), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetParallelism(g)
+			var rw ftutils.RWLock
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					rw.Lock()
+					rw.Unlock()
+				}
+			})
+		})
+		b.Run(fmt.Sprintf("goroutines=%dxP/impl=sync.RWMutex", g), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetParallelism(g)
+			var rw sync.RWMutex
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					rw.Lock()
+					rw.Unlock()
+				}
+			})
+		})
+		b.Run(fmt.Sprintf("goroutines=%dxP/impl=sync.Mutex", g), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetParallelism(g)
+			var mu sync.Mutex
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					mu.Lock()
+					mu.Unlock()
+				}
+			})
+		})
+	}
 }
