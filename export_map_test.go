@@ -25,7 +25,7 @@ func MapSlots[K comparable, V any](m *Map[K, V]) int {
 	r := m.rootForWrite()
 	for i := range r.shards {
 		if t := r.shards[i].table.Load(); t != nil {
-			n += len(t.slots)
+			n += len(t.groups) * mapGroupSlots
 		}
 	}
 	return n
@@ -41,3 +41,11 @@ func MapKeyLocked[K comparable, V any](m *Map[K, V], k K) bool {
 	}
 	return true
 }
+
+// SetMapAppendOnly turns off m's in-place value updates (creating its root),
+// so tests exercise the append-and-tombstone write path with word values.
+// Call before first use.
+func SetMapAppendOnly[K comparable, V any](m *Map[K, V]) { m.rootForWrite().vword = false }
+
+// MapValWord reports whether m overwrites values of present keys in place.
+func MapValWord[K comparable, V any](m *Map[K, V]) bool { return m.rootForWrite().vword }

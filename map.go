@@ -1,6 +1,7 @@
 package ftutils
 
 import (
+	"hash/maphash"
 	"iter"
 	"math/bits"
 	"reflect"
@@ -36,23 +37,28 @@ import (
 // has the tables): a Load of an int key in a 1K-entry map costs about 7 ns
 // serially and never allocates; Range, Len, Clear and Delete never allocate.
 // Writes allocate nothing per call: keys and values live inline in the
-// table, and a shard's table is rebuilt (3 allocations: header, control
-// bytes, slots; the live entries are copied) once its fresh slots run out,
-// after about 4/3 as many writes as it holds entries. Amortized that is
-// about 20 to 35 bytes per replacing write for Map[int, int], a few percent
-// of an allocation. Memory per entry is one control byte plus one {K, V}
-// slot per slot, at 37.5 % (just after a rebuild) to 87.5 % slot
-// occupancy: 19 to 45 bytes per entry for Map[int, int]. Deleted or
-// replaced entries keep their slot (and whatever their K and V reference)
-// until the shard's next rebuild. Len costs one atomic load per shard.
+// table, and a shard's table is rebuilt (2 allocations: header and groups;
+// the live entries are copied) once its fresh slots run out, after about
+// 1 to 4/3 times as many slot-consuming writes as it holds entries (see
+// newMapTable). Inserting a key consumes a slot; so does replacing a value,
+// except when V is a pointer-free 8-byte integer or float type (Map[K, int],
+// Map[K, float64] and the like), whose values are overwritten in place by
+// one atomic store and read by an atomic load. Amortized a slot-consuming write costs about
+// 35 to 45 bytes for Map[int, int], a few percent of an allocation. Memory
+// per entry is one control byte plus one {K, V} slot per slot, at 37.5 %
+// (just after a rebuild) to 75 or 87.5 % slot occupancy: 19 to 45 bytes per
+// entry for Map[int, int]. Deleted or replaced entries keep their slot
+// (and whatever their K and V reference) until the shard's next rebuild.
+// Len costs one atomic load per shard.
 //
 // Algorithm: per-shard open-addressing tables with 8-slot groups and SWAR
 // control bytes (the Swiss table of Abseil, "SwissTables" CppCon 2017, and
 // Go 1.24's runtime maps), searched lock-free as in CLHT (David, Guerraoui,
 // Trigonakis, "Asynchronized Concurrency", ASPLOS 2015) and xsync.Map. We
 // deviate from both: slots are append-only (a replaced value goes to a fresh
-// slot and the old one becomes a tombstone), so readers read keys and values
-// inline without pointer hops or per-write allocation, and growth, shrink and
+// slot and the old one becomes a tombstone, unless it is one word updated in
+// place atomically), so readers read keys and values inline without pointer
+// hops or per-write allocation, and growth, shrink and
 // tombstone removal are one rebuild per shard under that shard's lock
 // (readers never wait; a writer waits at most one shard's copy). Iterators
 // freeze the table of the shard they visit, so the next write to that shard
@@ -141,22 +147,30 @@ func (m *Map[K, V]) Load(k K) (v V, ok bool) {
 		// Safe: mapKeyWordOf checked that K is an 8-byte integer kind.
 		hi, lo := bits.Mul64(*(*uint64)(unsafe.Pointer(&k))^r.s0, r.s1)
 		h = (hi ^ lo) & r.hmask
+	} else if r.word == mapKeyString {
+		// Safe: mapKeyWordOf checked that K's kind is string.
+		h = maphash.String(r.seed, *(*string)(unsafe.Pointer(&k))) & r.hmask
+	} else if d, isInt := any(k).(int); isInt && r.word == mapKeyIface {
+		// An int in an interface key (Map[any, V] used like sync.Map):
+		// hashSlow's case, without the call.
+		hi, lo := bits.Mul64(uint64(d)^r.s0, r.s1)
+		h = (hi ^ lo) & r.hmask
 	} else {
 		h = r.hashSlow(k)
 	}
-	t := r.shards[h>>40&r.smask].table.Load()
+	t := r.tables[h>>40&r.smask].Load()
 	if t == nil {
 		return v, false
 	}
-	// t.lookup(k, h), by hand, for the same reason.
+	// The lookup, by hand, for the same reason (find repeats this body).
 	tag := mapLSBs * (mapMetaFull | h&0x7f)
 	i := t.home(h)
 	for {
-		meta := t.meta[i].Load()
+		meta := t.groups[i].ctrl.Load()
 		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
-			s := &t.slots[i*mapGroupSlots+uint64(bits.TrailingZeros64(w)>>3)]
+			s := &t.groups[i].slots[bits.TrailingZeros64(w)>>3]
 			if s.key == k {
-				return s.val, true
+				return mapLoadVal(r.vword, &s.val), true
 			}
 		}
 		if mapMatchZero(meta) != 0 {
@@ -173,13 +187,43 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 	if r == nil {
 		return nil, 0, v, false
 	}
-	h = r.hash(k)
-	t := r.shard(h).table.Load()
+	// The body of Load again, hash and lookup by hand: as calls they cost
+	// about 15 % of a LoadOrStore or CompareAndSwap that finds its answer
+	// without the lock.
+	if r.word == mapKey64 {
+		// Safe: mapKeyWordOf checked that K is an 8-byte integer kind.
+		hi, lo := bits.Mul64(*(*uint64)(unsafe.Pointer(&k))^r.s0, r.s1)
+		h = (hi ^ lo) & r.hmask
+	} else if r.word == mapKeyString {
+		// Safe: mapKeyWordOf checked that K's kind is string.
+		h = maphash.String(r.seed, *(*string)(unsafe.Pointer(&k))) & r.hmask
+	} else if d, isInt := any(k).(int); isInt && r.word == mapKeyIface {
+		// An int in an interface key (Map[any, V] used like sync.Map):
+		// hashSlow's case, without the call.
+		hi, lo := bits.Mul64(uint64(d)^r.s0, r.s1)
+		h = (hi ^ lo) & r.hmask
+	} else {
+		h = r.hashSlow(k)
+	}
+	t := r.tables[h>>40&r.smask].Load()
 	if t == nil {
 		return r, h, v, false
 	}
-	v, ok = t.lookup(k, h)
-	return r, h, v, ok
+	tag := mapLSBs * (mapMetaFull | h&0x7f)
+	i := t.home(h)
+	for {
+		meta := t.groups[i].ctrl.Load()
+		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
+			s := &t.groups[i].slots[bits.TrailingZeros64(w)>>3]
+			if s.key == k {
+				return r, h, mapLoadVal(r.vword, &s.val), true
+			}
+		}
+		if mapMatchZero(meta) != 0 {
+			return r, h, v, false
+		}
+		i = t.next(i)
+	}
 }
 
 // Store sets the value for k.
@@ -215,7 +259,7 @@ func (m *Map[K, V]) loadOrStoreSlow(r *mapRoot[K, V], h uint64, k K, v V) (V, bo
 	t := s.writable(r)
 	fp, eg := t.locate(k, h)
 	if fp >= 0 {
-		return t.slots[fp].val, true
+		return t.slot(fp).val, true
 	}
 	s.put(r, t, k, v, h, -1, eg)
 	return v, false
@@ -243,7 +287,7 @@ func (m *Map[K, V]) loadAndDeleteSlow(r *mapRoot[K, V], h uint64, k K) (v V, loa
 	if fp < 0 {
 		return v, false
 	}
-	v = t.slots[fp].val
+	v = t.slot(fp).val
 	if t.frozen.Load() {
 		t = s.rebuild(r, t)
 		fp, _ = t.locate(k, h)
@@ -266,7 +310,7 @@ func (m *Map[K, V]) Swap(k K, v V) (previous V, loaded bool) {
 	t := s.writable(r)
 	fp, eg := t.locate(k, h)
 	if fp >= 0 {
-		previous, loaded = t.slots[fp].val, true
+		previous, loaded = t.slot(fp).val, true
 	}
 	s.put(r, t, k, v, h, fp, eg)
 	return previous, loaded
@@ -287,7 +331,7 @@ func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
 	defer s.mu.Unlock()
 	t := s.writable(r)
 	fp, eg := t.locate(k, h)
-	if fp < 0 || any(t.slots[fp].val) != any(old) {
+	if fp < 0 || any(t.slot(fp).val) != any(old) {
 		return false
 	}
 	s.put(r, t, k, new, h, fp, eg)
@@ -308,7 +352,7 @@ func (m *Map[K, V]) CompareAndDelete(k K, old V) (deleted bool) {
 	defer s.mu.Unlock()
 	t := s.writable(r)
 	fp, _ := t.locate(k, h)
-	if fp < 0 || any(t.slots[fp].val) != any(old) {
+	if fp < 0 || any(t.slot(fp).val) != any(old) {
 		return false
 	}
 	s.remove(r, t, fp)
@@ -340,9 +384,15 @@ func mapValCmpOf[V any]() mapValCmp {
 // value still panics later, in the runtime's ==). r may be nil.
 func mapCheckComparable[K comparable, V any](r *mapRoot[K, V], old V, op string) {
 	var c mapValCmp
-	if r != nil {
+	var zero V
+	switch {
+	case r != nil:
 		c = r.vcmp
-	} else {
+	case any(zero) == nil:
+		// Only an interface type's zero value converts to a nil any; this
+		// spares a never-written map the reflect call on every attempt.
+		c = mapValIface
+	default:
 		c = mapValCmpOf[V]()
 	}
 	switch c {
@@ -377,7 +427,7 @@ func (m *Map[K, V]) Compute(k K, f func(old V, loaded bool) (V, ComputeOp)) (act
 	fp, eg := t.locate(k, h)
 	var old V
 	if fp >= 0 {
-		old = t.slots[fp].val
+		old = t.slot(fp).val
 	}
 	nv, op := f(old, fp >= 0)
 	switch op {

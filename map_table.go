@@ -16,30 +16,34 @@ import (
 //
 // Layout, from the Map down:
 //
-//	Map.root ──► mapRoot{seed, smask, shards[]}
+//	Map.root ──► mapRoot{hash seeds, smask, tables[], shards[]}
 //	                         │  shard = h >> 40 & smask (bits 40..63 of the hash)
 //	                         ▼
-//	             mapShard{mu, table, count}  (128 bytes, padded)
+//	             tables[shard] (atomic pointer; 8 bytes per shard, dense)
+//	             shards[shard] = mapShard{mu, count, &tables[shard]}  (128 bytes, padded; writers only)
 //	                         │
 //	                         ▼
-//	             mapTable{meta[], slots[], n, used, limit, frozen}
+//	             mapTable{groups[], n, used, limit, frozen}
 //	                         │  first group g = home(h), then
 //	                         ▼  linear probing over groups
-//	             meta[g] (8 control bytes), slots[8g : 8g+8] ({key, val})
+//	             groups[g] = {ctrl (8 control bytes), slots[8] ({key, val})}
 //
 // A group's control word holds one control byte per slot, slot i in byte i:
 //
 //	0x00          empty: never written in this table
 //	0x01          deleted (tombstone): written once, then deleted
-//	0x80 | h&0x7f full: key and value are valid and immutable
+//	0x80 | h&0x7f full: key and value are valid (key immutable)
 //
 // Slots are append-only: a slot is written once while its byte is empty, then
-// published by an atomic store of the meta word, and never written again while
-// the table is live. Readers atomically load the meta word and only then read
-// the slots it marks full, so every plain slot read happens after the store
-// that published it (race-detector clean without any racy loads). Replacing a
-// value appends a new slot later on the key's probe path and then tombstones
-// the old one; deleting tombstones. When a table runs out of fresh slots, the
+// published by an atomic store of the control word, and its key is never
+// written again while the table is live. Readers atomically load the control
+// word and only then read the slots it marks full, so every plain slot read
+// happens after the store that published it (race-detector clean without any
+// racy loads). Replacing a value appends a new slot later on the key's probe
+// path and then tombstones the old one; deleting tombstones. The exception is
+// a V that is one pointer-free 8-byte word (Map[K, int] and the like): its
+// value is overwritten in place by an atomic store and always read by an
+// atomic load (mapLoadVal), so updates of present keys cost no slot. When a table runs out of fresh slots, the
 // shard's writer rebuilds it (copying the live entries into a new table sized
 // for them, which is how the map grows and shrinks) and publishes the new
 // table with one atomic pointer store. Readers that still hold the old table
@@ -73,7 +77,7 @@ const (
 	mapMaxShards = 1 << 16
 	// mapMinGroups is the smallest table: 32 slots, so a shard holding a
 	// few hot keys that are rewritten all the time (a counter, a flag)
-	// rebuilds once per 28 or so writes rather than once per 6.
+	// rebuilds once per 23 to 28 writes rather than once per 5 or 6.
 	mapMinGroups = 4
 	// mapShardHint is the number of entries per shard that WithMapCapacity
 	// aims for when it raises the shard count.
@@ -95,17 +99,24 @@ type mapSlot[K comparable, V any] struct {
 	val V
 }
 
-// mapTable is one shard's hash table: len(meta) groups of eight slots, the
-// slots of group g at slots[8g : 8g+8]. The control words live in their own
-// array so a probe touches one small, usually cached word before the slot
-// it needs (one likely cache miss per Load instead of two). meta, slots and
-// n never change; the other fields are owned by the shard's mu.
+// mapGroup is eight slots and their control word (slot j in byte j), kept
+// together as in Go's own Swiss tables: a probe that matches a control
+// byte usually finds the slot in the same or the adjacent cache line, so
+// a Load of a large, uncached map takes one memory miss rather than two
+// (one for a separate control-word array, one for the slot).
+type mapGroup[K comparable, V any] struct {
+	ctrl  atomic.Uint64 // written under the shard's mu, read by anyone
+	slots [mapGroupSlots]mapSlot[K, V]
+}
+
+// mapTable is one shard's hash table: len(groups) groups of eight slots;
+// slot p is groups[p/8].slots[p%8]. groups and n never change; the other
+// fields are owned by the shard's mu.
 type mapTable[K comparable, V any] struct {
-	meta  []atomic.Uint64 // written under the shard's mu, read by anyone
-	slots []mapSlot[K, V]
-	n     uint64 // len(meta), the number of groups (any positive number)
-	used  int    // full + deleted slots; owned by mu
-	limit int    // used may not exceed this (7/8 of the slots); fixed
+	groups []mapGroup[K, V]
+	n      uint64 // len(groups) (any positive number)
+	used   int    // full + deleted slots; owned by mu
+	limit  int    // used may not exceed this (3/4 or 7/8 of the slots); fixed
 	// frozen is set (under mu) when an iterator takes the table: from then on
 	// the table is immutable and the next writer rebuilds the shard first.
 	frozen atomic.Bool
@@ -114,21 +125,30 @@ type mapTable[K comparable, V any] struct {
 // mapShard is one independently locked and resized part of a Map. Its size is
 // exactly cacheLinePad so neighbouring shards' locks do not share lines.
 type mapShard[K comparable, V any] struct {
-	mu    sync.Mutex                     // serializes writers and rebuilds of this shard
-	count atomic.Int64                   // live entries; written under mu
-	table atomic.Pointer[mapTable[K, V]] // nil until the first insert; swapped under mu
-	_     [cacheLinePad - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(atomic.Int64{}) - unsafe.Sizeof(atomic.Pointer[int]{})]byte
+	mu    sync.Mutex                      // serializes writers and rebuilds of this shard
+	count atomic.Int64                    // live entries; written under mu
+	table *atomic.Pointer[mapTable[K, V]] // this shard's entry of mapRoot.tables
+	_     [cacheLinePad - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(atomic.Int64{}) - unsafe.Sizeof(uintptr(0))]byte
 }
 
-// mapRoot is created once per Map (lazily for the zero value) and never
-// changes; only the shards' tables do.
+// mapRoot is initialized once per Map (lazily for the zero value) and never
+// changes; only the shards' tables do. The fields a Load reads come first,
+// in one cache line: the hash parameters and the table pointers, which sit
+// in their own dense array (8 bytes per shard, nil until the shard's first
+// insert, swapped under the shard's mu) rather than in the padded shards,
+// so that the pointers of a 16-shard map take two cache lines, not sixteen.
 type mapRoot[K comparable, V any] struct {
+	word mapKeyWord // how hash reads K: through maphash, or as one machine word
+	vcmp mapValCmp  // whether V's values can be compared, for CompareAndSwap
+	// vword: V is one pointer-free 8-byte word, so a write to a present key
+	// overwrites its slot's value with one atomic store instead of
+	// appending a slot (and readers load the value atomically).
+	vword  bool
+	s0, s1 uint64 // random seeds of the word hash; s1 is odd
+	hmask  uint64 // ANDed into every hash: all ones, except in tests that force collisions
+	smask  uint64 // len(shards) - 1; shard = h >> 40 & smask
+	tables []atomic.Pointer[mapTable[K, V]]
 	seed   maphash.Seed
-	word   mapKeyWord // how hash reads K: through maphash, or as one machine word
-	s0, s1 uint64     // random seeds of the word hash; s1 is odd
-	hmask  uint64     // ANDed into every hash: all ones, except in tests that force collisions
-	vcmp   mapValCmp  // whether V's values can be compared, for CompareAndSwap
-	smask  uint64     // len(shards) - 1; shard = h >> 40 & smask
 	shards []mapShard[K, V]
 }
 
@@ -155,19 +175,56 @@ func newMapRoot[K comparable, V any](c mapConfig) *mapRoot[K, V] {
 		seed:   maphash.MakeSeed(),
 		word:   mapKeyWordOf[K](),
 		vcmp:   mapValCmpOf[V](),
+		vword:  mapValWordOf[V](),
 		s0:     rand.Uint64(),
 		s1:     rand.Uint64() | 1,
 		hmask:  ^uint64(0),
 		smask:  uint64(n - 1),
+		tables: make([]atomic.Pointer[mapTable[K, V]], n),
 		shards: make([]mapShard[K, V], n),
+	}
+	for i := range r.shards {
+		r.shards[i].table = &r.tables[i]
 	}
 	if c.capacity > 0 {
 		per := (c.capacity + n - 1) / n
 		for i := range r.shards {
-			r.shards[i].table.Store(newMapTable[K, V](per))
+			r.shards[i].table.Store(newMapTable[K, V](per, r.vword))
 		}
 	}
 	return r
+}
+
+// mapValWordOf reports whether V is a pointer-free 8-byte numeric type
+// aligned to 8 bytes, whose values can therefore be read and written whole
+// with sync/atomic's 64-bit operations (see mapLoadVal).
+func mapValWordOf[V any]() bool {
+	typ := reflect.TypeFor[V]()
+	switch typ.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64, reflect.Uintptr, reflect.Float64:
+		return typ.Size() == 8 && typ.Align() == 8
+	}
+	return false
+}
+
+// mapLoadVal reads the value of a published slot: atomically when vword
+// (its value may be overwritten in place), else plainly (it is immutable).
+//
+// Safe: vword means V is an 8-byte, 8-aligned integer or float type, so p
+// points at 8 aligned bytes that hold no pointers, and every write to them
+// after publication is a mapStoreVal under the shard's lock.
+func mapLoadVal[V any](vword bool, p *V) V {
+	if vword {
+		x := (*atomic.Uint64)(unsafe.Pointer(p)).Load()
+		return *(*V)(unsafe.Pointer(&x))
+	}
+	return *p
+}
+
+// mapStoreVal overwrites the value of a published slot in place; only for
+// vword maps (see mapLoadVal), under the shard's lock.
+func mapStoreVal[V any](p *V, v V) {
+	(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
 }
 
 // mapKeyWord says how hash reads a key type: plain integers as one word
@@ -252,15 +309,30 @@ func (r *mapRoot[K, V]) shard(h uint64) *mapShard[K, V] { return &r.shards[h>>40
 // newMapTable returns an empty table with room for live entries plus at
 // least as many fresh slots again as it holds: live fills at most 3/8 of it
 // (8 slots per 3 entries, so about 3 slots per entry after a rebuild).
-func newMapTable[K comparable, V any](live int) *mapTable[K, V] {
+// Live plus deleted slots may then fill 3/4 of it before the next rebuild
+// if the map updates values in place (vword), else 7/8. A probe for an
+// absent key stops only at a group with an empty slot, so the lower limit
+// keeps misses short in tables full of tombstones (measured: the mixed
+// read/write rows of Map[K, int] gained 4 to 8 %); where every replaced
+// value consumes a slot, the extra rebuilds cost more than that (sync.Map's
+// LoadOrStore and Swap workloads on Map[any, any] lost 5 to 30 %).
+func newMapTable[K comparable, V any](live int, vword bool) *mapTable[K, V] {
 	groups := max(mapMinGroups, (live+2)/3) // 8*groups >= 8*live/3
 	n := groups * mapGroupSlots
-	return &mapTable[K, V]{
-		meta:  make([]atomic.Uint64, groups),
-		slots: make([]mapSlot[K, V], n),
-		n:     uint64(groups),
-		limit: n - n/8,
+	limit := n - n/8
+	if vword {
+		limit = n - n/4
 	}
+	return &mapTable[K, V]{
+		groups: make([]mapGroup[K, V], groups),
+		n:      uint64(groups),
+		limit:  limit,
+	}
+}
+
+// slot returns slot p (group p/8, index p%8).
+func (t *mapTable[K, V]) slot(p int) *mapSlot[K, V] {
+	return &t.groups[p/mapGroupSlots].slots[p%mapGroupSlots]
 }
 
 // home returns the first group of the probe path of hash h: bits 7..38 of h
@@ -278,26 +350,6 @@ func (t *mapTable[K, V]) next(i uint64) uint64 {
 	return i
 }
 
-// lookup returns the value of k's live slot. It is lock-free: it only loads
-// control words atomically and reads slots they mark full.
-func (t *mapTable[K, V]) lookup(k K, h uint64) (v V, ok bool) {
-	tag := mapLSBs * (mapMetaFull | h&0x7f)
-	i := t.home(h)
-	for {
-		meta := t.meta[i].Load()
-		for m := mapMatchZero(meta ^ tag); m != 0; m &= m - 1 {
-			s := &t.slots[i*mapGroupSlots+uint64(bits.TrailingZeros64(m)>>3)]
-			if s.key == k {
-				return s.val, true
-			}
-		}
-		if mapMatchZero(meta) != 0 {
-			return v, false
-		}
-		i = t.next(i)
-	}
-}
-
 // locate finds k's live slot (fp; -1 if k is absent) and the first group on
 // k's probe path with an empty slot (eg), where an append goes. An old slot
 // always precedes eg on the path: the groups before eg had no empty slot
@@ -308,11 +360,11 @@ func (t *mapTable[K, V]) locate(k K, h uint64) (fp int, eg uint64) {
 	i := t.home(h)
 	fp = -1
 	for {
-		meta := t.meta[i].Load()
+		meta := t.groups[i].ctrl.Load()
 		if fp < 0 {
 			for m := mapMatchZero(meta ^ tag); m != 0; m &= m - 1 {
 				p := int(i)*mapGroupSlots + bits.TrailingZeros64(m)>>3
-				if t.slots[p].key == k {
+				if t.slot(p).key == k {
 					fp = p
 					break
 				}
@@ -331,15 +383,15 @@ func (t *mapTable[K, V]) locate(k K, h uint64) (fp int, eg uint64) {
 // slots for k in one group. The caller holds the shard's mu, the table is
 // not frozen and t.used < t.limit.
 func (t *mapTable[K, V]) appendSlot(eg uint64, k K, v V, h uint64, fp int) {
-	meta := t.meta[eg].Load()
+	meta := t.groups[eg].ctrl.Load()
 	j := uint(bits.TrailingZeros64(mapMatchZero(meta)) >> 3)
-	t.slots[int(eg)*mapGroupSlots+int(j)] = mapSlot[K, V]{key: k, val: v}
+	t.groups[eg].slots[j] = mapSlot[K, V]{key: k, val: v}
 	meta |= (mapMetaFull | h&0x7f) << (8 * j)
 	if fp >= 0 && uint64(fp/mapGroupSlots) == eg {
 		meta = meta&^(0xff<<(8*uint(fp%mapGroupSlots))) | mapMetaDel<<(8*uint(fp%mapGroupSlots))
 		fp = -1
 	}
-	t.meta[eg].Store(meta)
+	t.groups[eg].ctrl.Store(meta)
 	if fp >= 0 {
 		t.tombstone(fp)
 	}
@@ -348,7 +400,7 @@ func (t *mapTable[K, V]) appendSlot(eg uint64, k K, v V, h uint64, fp int) {
 
 // tombstone marks slot p deleted. The caller holds the shard's mu.
 func (t *mapTable[K, V]) tombstone(p int) {
-	w := &t.meta[p/mapGroupSlots]
+	w := &t.groups[p/mapGroupSlots].ctrl
 	sh := 8 * uint(p%mapGroupSlots)
 	w.Store(w.Load()&^(0xff<<sh) | mapMetaDel<<sh)
 }
@@ -368,11 +420,11 @@ func (s *mapShard[K, V]) writable(r *mapRoot[K, V]) *mapTable[K, V] {
 // until they next load the shard's table. The caller holds s.mu.
 func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTable[K, V] {
 	live := int(s.count.Load())
-	t := newMapTable[K, V](live + 1)
+	t := newMapTable[K, V](live+1, r.vword)
 	if old != nil {
-		for gi := range old.meta {
-			for m := old.meta[gi].Load() & mapMSBs; m != 0; m &= m - 1 {
-				sl := &old.slots[gi*mapGroupSlots+bits.TrailingZeros64(m)>>3]
+		for gi := range old.groups {
+			for m := old.groups[gi].ctrl.Load() & mapMSBs; m != 0; m &= m - 1 {
+				sl := &old.groups[gi].slots[bits.TrailingZeros64(m)>>3]
 				t.insertFresh(sl, r.hash(sl.key))
 			}
 		}
@@ -387,11 +439,11 @@ func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTabl
 func (t *mapTable[K, V]) insertFresh(sl *mapSlot[K, V], h uint64) {
 	i := t.home(h)
 	for {
-		meta := t.meta[i].Load()
+		meta := t.groups[i].ctrl.Load()
 		if e := mapMatchZero(meta); e != 0 {
 			j := uint(bits.TrailingZeros64(e) >> 3)
-			t.slots[int(i)*mapGroupSlots+int(j)] = *sl
-			t.meta[i].Store(meta | (mapMetaFull|h&0x7f)<<(8*j))
+			t.groups[i].slots[j] = *sl
+			t.groups[i].ctrl.Store(meta | (mapMetaFull|h&0x7f)<<(8*j))
 			return
 		}
 		i = t.next(i)
@@ -401,6 +453,10 @@ func (t *mapTable[K, V]) insertFresh(sl *mapSlot[K, V], h uint64) {
 // put stores (k, v) for the caller that already located k in t (fp, eg).
 // The caller holds s.mu and t is writable.
 func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h uint64, fp int, eg uint64) {
+	if fp >= 0 && r.vword {
+		mapStoreVal(&t.slot(fp).val, v)
+		return
+	}
 	if t.used >= t.limit {
 		t = s.rebuild(r, t)
 		fp, eg = t.locate(k, h)
@@ -417,7 +473,7 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 func (s *mapShard[K, V]) remove(r *mapRoot[K, V], t *mapTable[K, V], fp int) {
 	t.tombstone(fp)
 	live := s.count.Add(-1)
-	if n := len(t.slots); n >= 256 && int(live)*16 < n {
+	if n := len(t.groups) * mapGroupSlots; n >= 256 && int(live)*16 < n {
 		s.rebuild(r, t)
 	}
 }
@@ -443,9 +499,9 @@ func (s *mapShard[K, V]) frozenTable() *mapTable[K, V] {
 // each calls f on every live entry of the frozen table t until f returns
 // false; it reports whether f always returned true.
 func (t *mapTable[K, V]) each(f func(K, V) bool) bool {
-	for gi := range t.meta {
-		for m := t.meta[gi].Load() & mapMSBs; m != 0; m &= m - 1 {
-			sl := &t.slots[gi*mapGroupSlots+bits.TrailingZeros64(m)>>3]
+	for gi := range t.groups {
+		for m := t.groups[gi].ctrl.Load() & mapMSBs; m != 0; m &= m - 1 {
+			sl := &t.groups[gi].slots[bits.TrailingZeros64(m)>>3]
 			if !f(sl.key, sl.val) {
 				return false
 			}
