@@ -461,10 +461,14 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 		t = s.rebuild(r, t)
 		fp, eg = t.locate(k, h)
 	}
-	t.appendSlot(eg, k, v, h, fp)
 	if fp < 0 {
+		// Count the new key before publishing it: frozenTable skips a shard
+		// whose count reads 0 without locking, so a key that readers can
+		// already see must never sit in a shard that still counts 0 (a
+		// Range that started after a Load saw the key would miss it).
 		s.count.Add(1)
 	}
+	t.appendSlot(eg, k, v, h, fp)
 }
 
 // remove deletes k's live slot fp. It may shrink the shard when fewer than

@@ -3,7 +3,6 @@ package bench
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"github.com/anishathalye/porcupine"
@@ -253,9 +252,8 @@ func mapSpec(objs int, mk func() *ftutils.Map[int, int]) linSpec[[]*ftutils.Map[
 		gen: func(_ []*ftutils.Map[int, int], rng *rand.Rand, c, i int) any {
 			in := mapIn{obj: rng.IntN(objs), key: rng.IntN(linMapKeys), op: mapOpKind(rng.IntN(int(mNumKeyOps)))}
 			switch r := rng.IntN(100); {
-			case r < 3 && os.Getenv("FTUTILS_RUN_BUGS") != "":
-				// Range only with FTUTILS_RUN_BUGS: it can miss a present
-				// key (see TestMapRangeSeesPresentKey).
+			case r < 3:
+				// TestMapRangeSeesPresentKey covers the miss Range once had.
 				in.op = mRange
 			case r == 3:
 				in.op = mClear
@@ -277,7 +275,7 @@ func mapSpec(objs int, mk func() *ftutils.Map[int, int]) linSpec[[]*ftutils.Map[
 
 // TestLinMap checks every single-key operation of ftutils.Map, Compute and
 // LoadOrCompute included, per (map, key), and the weakly consistent Clear
-// (and, with FTUTILS_RUN_BUGS=1, Range) through their per-key projections. The maps are a zero-value
+// (and Range) through their per-key projections. The maps are a zero-value
 // Map, whose table starts small and is rebuilt as it grows, and one with a
 // single shard, where every key contends on one lock.
 func TestLinMap(t *testing.T) {
