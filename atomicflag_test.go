@@ -123,3 +123,51 @@ func TestAtomicFlagStress(t *testing.T) {
 		}
 	})
 }
+
+// FuzzAtomicFlag applies a byte-encoded sequence of operations to an
+// AtomicFlag and to a plain bool and compares every result.
+func FuzzAtomicFlag(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7})
+	f.Add([]byte{3, 3, 3, 1, 6, 2, 7})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fl ftutils.AtomicFlag
+		ref := false
+		for _, b := range data {
+			v := b&0x80 != 0
+			switch b % 8 {
+			case 0, 1:
+				fl.Store(v)
+				ref = v
+			case 2:
+				if got := fl.Swap(v); got != ref {
+					t.Fatalf("Swap(%v) = %v; want %v", v, got, ref)
+				}
+				ref = v
+			case 3:
+				if got := fl.Toggle(); got != ref {
+					t.Fatalf("Toggle() = %v; want %v", got, ref)
+				}
+				ref = !ref
+			case 4, 5:
+				old := b&0x40 != 0
+				want := old == ref
+				if got := fl.CompareAndSwap(old, v); got != want {
+					t.Fatalf("CompareAndSwap(%v, %v) on %v = %v; want %v", old, v, ref, got, want)
+				}
+				if want {
+					ref = v
+				}
+			case 6:
+				if ref {
+					// A true flag never blocks a Wait.
+					if err := fl.Wait(context.Background()); err != nil {
+						t.Fatalf("Wait() on a true flag = %v", err)
+					}
+				}
+			}
+			if got := fl.Load(); got != ref {
+				t.Fatalf("Load() = %v; want %v", got, ref)
+			}
+		}
+	})
+}

@@ -76,3 +76,51 @@ func TestAtomicRefStress(t *testing.T) {
 		}
 	})
 }
+
+// FuzzAtomicRef applies a byte-encoded sequence of operations to an
+// AtomicRef over a small pool of distinct pointers (two of which point to
+// equal values) and to a plain pointer, comparing every result.
+func FuzzAtomicRef(f *testing.F) {
+	f.Add([]byte{0, 9, 18, 27, 36, 45})
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pool := []*int{nil, new(1), new(1), new(2)} // [1] and [2] are equal, not identical
+		var r ftutils.AtomicRef[int]
+		var ref *int
+		for _, b := range data {
+			p, q := pool[b>>4&3], pool[b>>2&3]
+			switch b & 3 {
+			case 0:
+				r.Store(p)
+				ref = p
+			case 1:
+				if got := r.Swap(p); got != ref {
+					t.Fatalf("Swap = %p; want %p", got, ref)
+				}
+				ref = p
+			case 2:
+				want := q == ref
+				if got := r.CompareAndSwap(q, p); got != want {
+					t.Fatalf("CompareAndSwap(%p, %p) on %p = %v; want %v", q, p, ref, got, want)
+				}
+				if want {
+					ref = p
+				}
+			case 3:
+				old, n := r.Update(func(x *int) *int {
+					if x != ref {
+						t.Fatalf("Update saw %p; want %p", x, ref)
+					}
+					return p
+				})
+				if old != ref || n != p {
+					t.Fatalf("Update = (%p, %p); want (%p, %p)", old, n, ref, p)
+				}
+				ref = p
+			}
+			if got := r.Load(); got != ref {
+				t.Fatalf("Load() = %p; want %p", got, ref)
+			}
+		}
+	})
+}
