@@ -54,10 +54,7 @@ func (d *Deque[T]) MaxLen() int { return d.maxLen }
 // discards the front element.
 func (d *Deque[T]) PushBack(v T) {
 	d.mu.Lock()
-	if d.maxLen > 0 && d.items.n >= d.maxLen {
-		d.items.popFront()
-	}
-	d.items.pushBack(v) // pushBackLocked by hand: one call fewer
+	d.pushBackLocked(v)
 	d.mu.Unlock()
 }
 
@@ -73,10 +70,7 @@ func (d *Deque[T]) pushBackLocked(v T) {
 // discards the back element.
 func (d *Deque[T]) PushFront(v T) {
 	d.mu.Lock()
-	if d.maxLen > 0 && d.items.n >= d.maxLen {
-		d.items.popBack()
-	}
-	d.items.pushFront(v) // pushFrontLocked by hand: one call fewer
+	d.pushFrontLocked(v)
 	d.mu.Unlock()
 }
 
