@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ftutils-go/ftutils"
+	"github.com/ftutils-go/ftutils/internal/qbench"
 )
 
 // BenchmarkWorkQueue_PutGet2x2 moves items from 2 producers to 2 consumers
@@ -18,7 +19,7 @@ func BenchmarkWorkQueue_PutGet2x2(b *testing.B) {
 	for _, iters := range []int{0, 100} {
 		b.Run(fmt.Sprintf("impl=WorkQueue/work=%d", iters), func(b *testing.B) {
 			q := ftutils.NewWorkQueue[int](1024)
-			qPipeline(b, 2, 2, iters, func(v int) { _ = q.Put(ctx, v) }, func() int {
+			qbench.Pipeline(b, 2, 2, iters, func(v int) { _ = q.Put(ctx, v) }, func() int {
 				v, _ := q.Get(ctx)
 				q.TaskDone()
 				return v
@@ -26,11 +27,11 @@ func BenchmarkWorkQueue_PutGet2x2(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("impl=chan/work=%d", iters), func(b *testing.B) {
 			ch := make(chan int, 1024)
-			qPipeline(b, 2, 2, iters, func(v int) { ch <- v }, func() int { return <-ch })
+			qbench.Pipeline(b, 2, 2, iters, func(v int) { ch <- v }, func() int { return <-ch })
 		})
 		b.Run(fmt.Sprintf("impl=condRing/work=%d", iters), func(b *testing.B) {
-			r := newCondRing(1024)
-			qPipeline(b, 2, 2, iters, r.push, r.pop)
+			r := qbench.NewCondRing(1024)
+			qbench.Pipeline(b, 2, 2, iters, r.Push, r.Pop)
 		})
 	}
 }

@@ -12,108 +12,10 @@ import (
 
 	"github.com/anishathalye/porcupine"
 	"github.com/ftutils-go/ftutils"
+	"github.com/ftutils-go/ftutils/internal/qbench"
 	"github.com/puzpuzpuz/xsync/v4"
 	"go.uber.org/goleak"
 )
-
-// queueCondRing is the plain blocking queue of PEERS.md §4.3: a bounded
-// ring under one sync.Mutex with two sync.Conds, signalling on every op.
-type queueCondRing struct {
-	mu                sync.Mutex
-	notEmpty, notFull sync.Cond
-	buf               []int
-	head, n           int
-}
-
-func newQueueCondRing(capacity int) *queueCondRing {
-	r := &queueCondRing{buf: make([]int, capacity)}
-	r.notEmpty.L, r.notFull.L = &r.mu, &r.mu
-	return r
-}
-
-func (r *queueCondRing) push(v int) {
-	r.mu.Lock()
-	for r.n == len(r.buf) {
-		r.notFull.Wait()
-	}
-	r.buf[(r.head+r.n)%len(r.buf)] = v
-	r.n++
-	r.mu.Unlock()
-	r.notEmpty.Signal()
-}
-
-func (r *queueCondRing) pop() int {
-	r.mu.Lock()
-	for r.n == 0 {
-		r.notEmpty.Wait()
-	}
-	v := r.buf[r.head]
-	r.head = (r.head + 1) % len(r.buf)
-	r.n--
-	r.mu.Unlock()
-	r.notFull.Signal()
-	return v
-}
-
-var queueSink atomic.Uint64
-
-// queueWork burns about 100 ns (100 dependent multiply-adds).
-func queueWork(x uint64, iters int) uint64 {
-	for range iters {
-		x = x*6364136223846793005 + 1442695040888963407
-	}
-	return x
-}
-
-// queuePipeline moves b.N items from producers to consumers, each consumer
-// popping a fixed share, with iters rounds of queueWork per item on each
-// side, and checks the sum.
-func queuePipeline(b *testing.B, producers, consumers, iters int, push func(int), pop func() int) {
-	b.ReportAllocs()
-	n := b.N
-	share := func(k, i int) int {
-		s := n / k
-		if i < n%k {
-			s++
-		}
-		return s
-	}
-	var sum atomic.Int64
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	for p := range producers {
-		wg.Go(func() {
-			var acc uint64
-			for i := range share(producers, p) {
-				acc = queueWork(acc, iters)
-				push(i + 1)
-			}
-			queueSink.Add(acc)
-		})
-	}
-	for c := range consumers {
-		wg.Go(func() {
-			var acc uint64
-			var s int64
-			for range share(consumers, c) {
-				s += int64(pop())
-				acc = queueWork(acc, iters)
-			}
-			sum.Add(s)
-			queueSink.Add(acc)
-		})
-	}
-	wg.Wait()
-	b.StopTimer()
-	var want int64
-	for p := range producers {
-		k := int64(share(producers, p))
-		want += k * (k + 1) / 2
-	}
-	if got := sum.Load(); got != want {
-		b.Fatalf("sum of items = %d; want %d", got, want)
-	}
-}
 
 // BenchmarkQueue_PushPop2x2 is the bar: 2 producers and 2
 // consumers, with no work and with ~100 ns of work per item on each side.
@@ -126,25 +28,25 @@ func BenchmarkQueue_PushPop2x2(b *testing.B) {
 	for _, iters := range []int{0, 100} {
 		b.Run(fmt.Sprintf("work=%d/impl=Queue", iters), func(b *testing.B) {
 			var q ftutils.Queue[int]
-			queuePipeline(b, 2, 2, iters, func(v int) { _ = q.Push(v) }, func() int {
+			qbench.Pipeline(b, 2, 2, iters, func(v int) { _ = q.Push(v) }, func() int {
 				v, _ := q.Pop(ctx)
 				return v
 			})
 		})
 		b.Run(fmt.Sprintf("work=%d/impl=WorkQueue", iters), func(b *testing.B) {
 			q := ftutils.NewWorkQueue[int](1024)
-			queuePipeline(b, 2, 2, iters, func(v int) { _ = q.Put(ctx, v) }, func() int {
+			qbench.Pipeline(b, 2, 2, iters, func(v int) { _ = q.Put(ctx, v) }, func() int {
 				v, _ := q.Get(ctx)
 				return v
 			})
 		})
 		b.Run(fmt.Sprintf("work=%d/impl=chan", iters), func(b *testing.B) {
 			ch := make(chan int, 1024)
-			queuePipeline(b, 2, 2, iters, func(v int) { ch <- v }, func() int { return <-ch })
+			qbench.Pipeline(b, 2, 2, iters, func(v int) { ch <- v }, func() int { return <-ch })
 		})
 		b.Run(fmt.Sprintf("work=%d/impl=xsyncMPMC", iters), func(b *testing.B) {
 			q := xsync.NewMPMCQueue[int](1024)
-			queuePipeline(b, 2, 2, iters, func(v int) {
+			qbench.Pipeline(b, 2, 2, iters, func(v int) {
 				for !q.TryEnqueue(v) {
 					runtime.Gosched()
 				}
@@ -158,8 +60,8 @@ func BenchmarkQueue_PushPop2x2(b *testing.B) {
 			})
 		})
 		b.Run(fmt.Sprintf("work=%d/impl=condRing", iters), func(b *testing.B) {
-			r := newQueueCondRing(1024)
-			queuePipeline(b, 2, 2, iters, r.push, r.pop)
+			r := qbench.NewCondRing(1024)
+			qbench.Pipeline(b, 2, 2, iters, r.Push, r.Pop)
 		})
 	}
 }
