@@ -25,8 +25,8 @@ import (
 // Progress: every method is wait-free (no loops, no locks).
 //
 // Cost (AMD EPYC, 2 vCPUs, Go 1.26; docs/benchmarks/contention.md): an
-// uncontended Add is a call, one load and one atomic add on the base, about
-// 1.15× an inlined [sync/atomic.Int64.Add] (2.4 against 2.1 ns); once
+// uncontended Add is a call, two loads and one atomic add on the base, about
+// 1.1× an inlined [sync/atomic.Int64.Add] (2.27 against 2.08 ns); once
 // spread, an Add is a hash, four dependent loads and an atomic add on a
 // cache line the core already owns (about 4 ns without contention, against
 // 4.5 ns for one atomic word shared by two busy cores). Load costs one atomic
@@ -101,19 +101,34 @@ type counterCell struct {
 
 // Add adds d to the counter.
 //
-// Add does not inline (no variant with a contention check fits the
-// inliner's budget), so both paths live here, and only the rare events
-// (first contention, a shared cell) call out.
+// Add does not inline: no variant with a contention check fits the
+// inliner's budget (the smallest, load + add + compare + call, costs 81 of
+// 80). So the uncontended path is kept as short as a call can be: the
+// cells path lives in its own function, so Add's frame is minimal and the
+// base path falls through, and go:nosplit drops the stack-bound check from
+// the prologue (safe: Add's frame is 16 bytes and everything it calls
+// checks its own stack). Together these took an uncontended Add from 1.21×
+// to 1.09× an inlined atomic.Int64.Add (2.27 against 2.08 ns, -cpu 1).
+//
+//go:nosplit
 func (c *Counter) Add(d int64) {
-	if !c.spread.Load() {
-		old := c.base.Load()
-		if c.base.Add(d) != old+d {
-			// Someone else changed base between our load and our
-			// add. Our add has landed; spread out for next time.
-			c.grow(nil)
-		}
+	if c.spread.Load() {
+		c.addCell(d)
 		return
 	}
+	old := c.base.Load()
+	if c.base.Add(d) != old+d {
+		// Someone else changed base between our load and our add.
+		// Our add has landed; spread out for next time.
+		c.grow(nil)
+	}
+}
+
+// addCell is Add once the counter has spread: it adds d to the calling
+// goroutine's cell.
+//
+//go:noinline
+func (c *Counter) addCell(d int64) {
 	cs := c.cells.Load() // not nil: spread is set after cells
 	h := stackHash()
 	cell := cs.c[probe(h)&cs.mask]
