@@ -120,3 +120,37 @@ func BenchmarkBatchExecutor_LoadParallel(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBatchExecutor_LoadOversubscribed: 8 goroutines per P draw from
+// one shared source, the shape of a server whose request goroutines all
+// take IDs or random numbers from one place. A mutex with more waiters
+// than Ps parks and wakes goroutines; the executor's Loads do not wait
+// except while a refill runs.
+func BenchmarkBatchExecutor_LoadOversubscribed(b *testing.B) {
+	for _, src := range batchSources {
+		const size = 1024
+		b.Run("src="+src.name+"/"+paramName("size", size, "impl=BatchExecutor"), func(b *testing.B) {
+			b.ReportAllocs()
+			e := ftutils.NewBatchExecutor(src.make(), size)
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := e.Load(); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+		b.Run("src="+src.name+"/"+paramName("size", size, "impl=Mutex"), func(b *testing.B) {
+			b.ReportAllocs()
+			m := &lockedSource{src: src.make()}
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					_ = m.Load()
+				}
+			})
+		})
+	}
+}
