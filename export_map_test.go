@@ -45,7 +45,13 @@ func MapKeyLocked[K comparable, V any](m *Map[K, V], k K) bool {
 // SetMapAppendOnly turns off m's in-place value updates (creating its root),
 // so tests exercise the append-and-tombstone write path with word values.
 // Call before first use.
-func SetMapAppendOnly[K comparable, V any](m *Map[K, V]) { m.rootForWrite().vword = false }
+func SetMapAppendOnly[K comparable, V any](m *Map[K, V]) { m.rootForWrite().vmode = mapValInline }
 
 // MapValWord reports whether m overwrites values of present keys in place.
-func MapValWord[K comparable, V any](m *Map[K, V]) bool { return m.rootForWrite().vword }
+func MapValWord[K comparable, V any](m *Map[K, V]) bool { return m.rootForWrite().vmode == mapValWord }
+
+// MapValIface reports whether m replaces interface values of present keys
+// in place when the dynamic type stays the same.
+func MapValIface[K comparable, V any](m *Map[K, V]) bool {
+	return m.rootForWrite().vmode == mapValTyped
+}

@@ -40,10 +40,13 @@ import (
 // word and only then read the slots it marks full, so every plain slot read
 // happens after the store that published it (race-detector clean without any
 // racy loads). Replacing a value appends a new slot later on the key's probe
-// path and then tombstones the old one; deleting tombstones. The exception is
-// a V that is one pointer-free 8-byte word (Map[K, int] and the like): its
-// value is overwritten in place by an atomic store and always read by an
-// atomic load (mapLoadVal), so updates of present keys cost no slot. When a table runs out of fresh slots, the
+// path and then tombstones the old one; deleting tombstones. The exceptions
+// (mapValMode) are a V that is one pointer-free 8-byte word (Map[K, int] and
+// the like), whose value is overwritten in place by an atomic store and
+// always read by an atomic load (mapLoadVal), and an interface V, whose
+// data word is overwritten in place by an atomic pointer store when the
+// new value has the same dynamic type (the type word, written once, tells
+// which), so such updates of present keys cost no slot. When a table runs out of fresh slots, the
 // shard's writer rebuilds it (copying the live entries into a new table sized
 // for them, which is how the map grows and shrinks) and publishes the new
 // table with one atomic pointer store. Readers that still hold the old table
@@ -140,10 +143,11 @@ type mapShard[K comparable, V any] struct {
 type mapRoot[K comparable, V any] struct {
 	word mapKeyWord // how hash reads K: through maphash, or as one machine word
 	vcmp mapValCmp  // whether V's values can be compared, for CompareAndSwap
-	// vword: V is one pointer-free 8-byte word, so a write to a present key
-	// overwrites its slot's value with one atomic store instead of
-	// appending a slot (and readers load the value atomically).
-	vword  bool
+	// vmode says how a slot holds its value: inline and immutable, or
+	// updatable in place with one atomic store (a pointer-free word, or
+	// the data word of an interface value), so that a write to a present
+	// key costs no slot (see mapValMode).
+	vmode  mapValMode
 	s0, s1 uint64 // random seeds of the word hash; s1 is odd
 	hmask  uint64 // ANDed into every hash: all ones, except in tests that force collisions
 	smask  uint64 // len(shards) - 1; shard = h >> 40 & smask
@@ -175,7 +179,7 @@ func newMapRoot[K comparable, V any](c mapConfig) *mapRoot[K, V] {
 		seed:   maphash.MakeSeed(),
 		word:   mapKeyWordOf[K](),
 		vcmp:   mapValCmpOf[V](),
-		vword:  mapValWordOf[V](),
+		vmode:  mapValModeOf[V](),
 		s0:     rand.Uint64(),
 		s1:     rand.Uint64() | 1,
 		hmask:  ^uint64(0),
@@ -189,42 +193,105 @@ func newMapRoot[K comparable, V any](c mapConfig) *mapRoot[K, V] {
 	if c.capacity > 0 {
 		per := (c.capacity + n - 1) / n
 		for i := range r.shards {
-			r.shards[i].table.Store(newMapTable[K, V](per, r.vword))
+			r.shards[i].table.Store(newMapTable[K, V](per, r.vmode == mapValWord))
 		}
 	}
 	return r
 }
 
-// mapValWordOf reports whether V is a pointer-free 8-byte numeric type
-// aligned to 8 bytes, whose values can therefore be read and written whole
-// with sync/atomic's 64-bit operations (see mapLoadVal).
-func mapValWordOf[V any]() bool {
+// mapValMode says how a slot holds its value.
+type mapValMode uint8
+
+const (
+	// mapValInline: the value is written once, before the slot is
+	// published, and is then immutable; replacing it appends a slot.
+	mapValInline mapValMode = iota
+	// mapValWord: V is a pointer-free 8-byte, 8-aligned integer or float
+	// type. The value is overwritten in place by one atomic 64-bit store,
+	// and always read by an atomic load.
+	mapValWord
+	// mapValTyped: V is an interface type, two words: a type (or itab)
+	// word and a data word (the value itself if it is pointer-shaped, else
+	// a pointer to an immutable copy). The type word is written once,
+	// before the slot is published; a replacement by a value of the same
+	// dynamic type (the usual case: a Map[K, any] of ints, a Map[K,
+	// error] of one error type) overwrites only the data word, by one
+	// atomic pointer store, and readers load the data word atomically. A
+	// replacement by a value of another dynamic type appends a slot.
+	mapValTyped
+)
+
+// mapValModeOf picks the value mode for V (see mapValMode).
+func mapValModeOf[V any]() mapValMode {
 	typ := reflect.TypeFor[V]()
 	switch typ.Kind() {
 	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64, reflect.Uintptr, reflect.Float64:
-		return typ.Size() == 8 && typ.Align() == 8
+		if typ.Size() == 8 && typ.Align() == 8 {
+			return mapValWord
+		}
+	case reflect.Interface:
+		if typ.Size() == 2*unsafe.Sizeof(uintptr(0)) {
+			return mapValTyped
+		}
 	}
-	return false
+	return mapValInline
 }
 
-// mapLoadVal reads the value of a published slot: atomically when vword
-// (its value may be overwritten in place), else plainly (it is immutable).
+// mapTypeWord and mapDataWord return the addresses of the two words of an
+// interface value *p: its type (or itab) word and its data word.
 //
-// Safe: vword means V is an 8-byte, 8-aligned integer or float type, so p
-// points at 8 aligned bytes that hold no pointers, and every write to them
-// after publication is a mapStoreVal under the shard's lock.
-func mapLoadVal[V any](vword bool, p *V) V {
-	if vword {
+// Safe: mapValTyped means V is an interface type, whose two words are
+// both pointers to the garbage collector (the compiler's and runtime's
+// interface layout, eface and iface); an interface value is exactly its
+// two words, and two values with the same type word may exchange data
+// words: the result is the other value. A published slot's type word is
+// never written again (plain reads are race-free); its data word is
+// written after publication only by mapStoreVal, atomically, under the
+// shard's lock, on a table that is not frozen.
+func mapTypeWord[V any](p *V) *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Pointer(p)) }
+
+func mapDataWord[V any](p *V) *unsafe.Pointer {
+	return (*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(p), unsafe.Sizeof(uintptr(0))))
+}
+
+// mapLoadVal reads the value of a published slot: in mapValWord mode by
+// one atomic load, in mapValTyped mode the type word plainly and the data
+// word atomically, else plainly (it is immutable).
+//
+// Safe: mapValWord means V is an 8-byte, 8-aligned integer or float type,
+// so p points at 8 aligned bytes that hold no pointers, and every write to
+// them after publication is a mapStoreVal under the shard's lock. For
+// mapValTyped see mapTypeWord.
+func mapLoadVal[V any](mode mapValMode, p *V) V {
+	switch mode {
+	case mapValWord:
 		x := (*atomic.Uint64)(unsafe.Pointer(p)).Load()
 		return *(*V)(unsafe.Pointer(&x))
+	case mapValTyped:
+		w := [2]unsafe.Pointer{*mapTypeWord(p), atomic.LoadPointer(mapDataWord(p))}
+		return *(*V)(unsafe.Pointer(&w))
 	}
 	return *p
 }
 
-// mapStoreVal overwrites the value of a published slot in place; only for
-// vword maps (see mapLoadVal), under the shard's lock.
-func mapStoreVal[V any](p *V, v V) {
-	(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
+// mapStoreVal overwrites the value of a published slot with v in place and
+// reports whether it could: always in mapValWord mode, in mapValTyped mode
+// if v has the dynamic type of the value it replaces, never in
+// mapValInline mode. The caller holds the shard's lock and the table is
+// not frozen.
+func mapStoreVal[V any](mode mapValMode, p *V, v V) bool {
+	switch mode {
+	case mapValWord:
+		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
+		return true
+	case mapValTyped:
+		if *mapTypeWord(p) != *mapTypeWord(&v) {
+			return false
+		}
+		atomic.StorePointer(mapDataWord(p), *mapDataWord(&v))
+		return true
+	}
+	return false
 }
 
 // mapKeyWord says how hash reads a key type: plain integers as one word
@@ -310,17 +377,17 @@ func (r *mapRoot[K, V]) shard(h uint64) *mapShard[K, V] { return &r.shards[h>>40
 // least as many fresh slots again as it holds: live fills at most 3/8 of it
 // (8 slots per 3 entries, so about 3 slots per entry after a rebuild).
 // Live plus deleted slots may then fill 3/4 of it before the next rebuild
-// if the map updates values in place (vword), else 7/8. A probe for an
+// if the map updates word values in place (mapValWord), else 7/8. A probe for an
 // absent key stops only at a group with an empty slot, so the lower limit
 // keeps misses short in tables full of tombstones (measured: the mixed
 // read/write rows of Map[K, int] gained 4 to 8 %); where every replaced
 // value consumes a slot, the extra rebuilds cost more than that (sync.Map's
 // LoadOrStore and Swap workloads on Map[any, any] lost 5 to 30 %).
-func newMapTable[K comparable, V any](live int, vword bool) *mapTable[K, V] {
+func newMapTable[K comparable, V any](live int, inPlace bool) *mapTable[K, V] {
 	groups := max(mapMinGroups, (live+2)/3) // 8*groups >= 8*live/3
 	n := groups * mapGroupSlots
 	limit := n - n/8
-	if vword {
+	if inPlace {
 		limit = n - n/4
 	}
 	return &mapTable[K, V]{
@@ -420,7 +487,7 @@ func (s *mapShard[K, V]) writable(r *mapRoot[K, V]) *mapTable[K, V] {
 // until they next load the shard's table. The caller holds s.mu.
 func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTable[K, V] {
 	live := int(s.count.Load())
-	t := newMapTable[K, V](live+1, r.vword)
+	t := newMapTable[K, V](live+1, r.vmode == mapValWord)
 	if old != nil {
 		for gi := range old.groups {
 			for m := old.groups[gi].ctrl.Load() & mapMSBs; m != 0; m &= m - 1 {
@@ -450,11 +517,11 @@ func (t *mapTable[K, V]) insertFresh(sl *mapSlot[K, V], h uint64) {
 	}
 }
 
-// put stores (k, v) for the caller that already located k in t (fp, eg).
-// The caller holds s.mu and t is writable.
+// put stores (k, v) for the caller that already located k in t (fp, eg):
+// in place where the value mode allows it (see mapStoreVal), else in a
+// fresh slot. The caller holds s.mu and t is writable.
 func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h uint64, fp int, eg uint64) {
-	if fp >= 0 && r.vword {
-		mapStoreVal(&t.slot(fp).val, v)
+	if fp >= 0 && mapStoreVal(r.vmode, &t.slot(fp).val, v) {
 		return
 	}
 	if t.used >= t.limit {
@@ -503,6 +570,9 @@ func (s *mapShard[K, V]) frozenTable() *mapTable[K, V] {
 // each calls f on every live entry of the frozen table t until f returns
 // false; it reports whether f always returned true.
 func (t *mapTable[K, V]) each(f func(K, V) bool) bool {
+	// A frozen table is immutable: values updated in place (mapValWord,
+	// mapValTyped) were written before the table froze, so they can be
+	// read plainly.
 	for gi := range t.groups {
 		for m := t.groups[gi].ctrl.Load() & mapMSBs; m != 0; m &= m - 1 {
 			sl := &t.groups[gi].slots[bits.TrailingZeros64(m)>>3]

@@ -20,34 +20,137 @@ import (
 // mapVariant builds a Map shaped to exercise one code path.
 type mapVariant struct {
 	name string
-	make func() *ftutils.Map[int, int]
+	make func() mapIntLike
+}
+
+// mapIntLike is the method set of Map[int, int] that the model drives, so
+// the model also runs on a Map[int, any] holding ints (mapBoxedInts), whose
+// values are boxed and replaced in place.
+type mapIntLike interface {
+	Load(k int) (int, bool)
+	Store(k, v int)
+	LoadOrStore(k, v int) (int, bool)
+	LoadAndDelete(k int) (int, bool)
+	Delete(k int)
+	Swap(k, v int) (int, bool)
+	CompareAndSwap(k, old, new int) bool
+	CompareAndDelete(k, old int) bool
+	Compute(k int, f func(old int, loaded bool) (int, ftutils.ComputeOp)) (int, bool)
+	LoadOrCompute(k int, f func() int) (int, bool)
+	Range(f func(k, v int) bool)
+	Clear()
+	Len() int
+	Snapshot() map[int]int
+}
+
+// mapBoxedInts adapts a Map[int, any] holding ints to mapIntLike. It boxes
+// 0 as nil, odd values as int32 and other even ones as int, so that
+// replacements change the dynamic type about half the time (appending a
+// slot) and keep it otherwise (updating the data word in place).
+type mapBoxedInts struct{ m *ftutils.Map[int, any] }
+
+func mapBox(v int) any {
+	switch {
+	case v == 0:
+		return nil
+	case v%2 != 0:
+		return int32(v)
+	}
+	return v
+}
+
+func mapUnbox(v any, ok bool) (int, bool) {
+	if !ok && v != nil {
+		panic(fmt.Sprintf("absent key came with value %v", v))
+	}
+	switch x := v.(type) {
+	case nil:
+		return 0, ok
+	case int32:
+		return int(x), ok
+	}
+	return v.(int), ok
+}
+
+func (b mapBoxedInts) Load(k int) (int, bool) { return mapUnbox(b.m.Load(k)) }
+func (b mapBoxedInts) Store(k, v int)         { b.m.Store(k, mapBox(v)) }
+func (b mapBoxedInts) LoadOrStore(k, v int) (int, bool) {
+	return mapUnboxLoaded(b.m.LoadOrStore(k, mapBox(v)))
+}
+func (b mapBoxedInts) LoadAndDelete(k int) (int, bool) { return mapUnbox(b.m.LoadAndDelete(k)) }
+func (b mapBoxedInts) Delete(k int)                    { b.m.Delete(k) }
+func (b mapBoxedInts) Swap(k, v int) (int, bool)       { return mapUnbox(b.m.Swap(k, mapBox(v))) }
+func (b mapBoxedInts) CompareAndSwap(k, old, new int) bool {
+	return b.m.CompareAndSwap(k, mapBox(old), mapBox(new))
+}
+func (b mapBoxedInts) CompareAndDelete(k, old int) bool { return b.m.CompareAndDelete(k, mapBox(old)) }
+func (b mapBoxedInts) Compute(k int, f func(int, bool) (int, ftutils.ComputeOp)) (int, bool) {
+	return mapUnbox(b.m.Compute(k, func(old any, loaded bool) (any, ftutils.ComputeOp) {
+		o, _ := mapUnbox(old, loaded)
+		v, op := f(o, loaded)
+		return mapBox(v), op
+	}))
+}
+func (b mapBoxedInts) LoadOrCompute(k int, f func() int) (int, bool) {
+	return mapUnboxLoaded(b.m.LoadOrCompute(k, func() any { return mapBox(f()) }))
+}
+func (b mapBoxedInts) Range(f func(k, v int) bool) {
+	b.m.Range(func(k int, v any) bool {
+		x, _ := mapUnbox(v, true)
+		return f(k, x)
+	})
+}
+func (b mapBoxedInts) Clear()   { b.m.Clear() }
+func (b mapBoxedInts) Len() int { return b.m.Len() }
+func (b mapBoxedInts) Snapshot() map[int]int {
+	out := map[int]int{}
+	for k, v := range b.m.Snapshot() {
+		out[k], _ = mapUnbox(v, true)
+	}
+	return out
+}
+
+// mapUnboxLoaded unboxes the actual value of LoadOrStore or LoadOrCompute,
+// present whether or not it was loaded.
+func mapUnboxLoaded(v any, loaded bool) (int, bool) {
+	x, _ := mapUnbox(v, true)
+	return x, loaded
 }
 
 var mapVariants = []mapVariant{
-	{"zero", func() *ftutils.Map[int, int] { return new(ftutils.Map[int, int]) }},
-	{"shards=1", func() *ftutils.Map[int, int] { return ftutils.NewMap[int, int](ftutils.WithMapShards(1)) }},
-	{"presized", func() *ftutils.Map[int, int] { return ftutils.NewMap[int, int](ftutils.WithMapCapacity(1000)) }},
-	{"collide-all", func() *ftutils.Map[int, int] {
+	{"zero", func() mapIntLike { return new(ftutils.Map[int, int]) }},
+	{"shards=1", func() mapIntLike { return ftutils.NewMap[int, int](ftutils.WithMapShards(1)) }},
+	{"presized", func() mapIntLike { return ftutils.NewMap[int, int](ftutils.WithMapCapacity(1000)) }},
+	{"collide-all", func() mapIntLike {
 		m := ftutils.NewMap[int, int](ftutils.WithMapShards(2))
 		ftutils.SetMapHashMask(m, 0) // one shard, one probe path, one control byte
 		return m
 	}},
-	{"collide-tag", func() *ftutils.Map[int, int] {
+	{"collide-tag", func() mapIntLike {
 		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
 		ftutils.SetMapHashMask(m, 0x381) // 8 groups, 2 control bytes
 		return m
 	}},
-	{"append-only", func() *ftutils.Map[int, int] {
+	{"append-only", func() mapIntLike {
 		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
 		ftutils.SetMapAppendOnly(m) // replaced values take fresh slots
 		return m
 	}},
-	{"append-only-collide", func() *ftutils.Map[int, int] {
+	{"append-only-collide", func() mapIntLike {
 		m := ftutils.NewMap[int, int](ftutils.WithMapShards(2))
 		ftutils.SetMapHashMask(m, 0x381)
 		ftutils.SetMapAppendOnly(m)
 		return m
 	}},
+	{"boxed", func() mapIntLike {
+		return mapBoxedInts{ftutils.NewMap[int, any](ftutils.WithMapShards(1))}
+	}},
+	{"boxed-collide", func() mapIntLike {
+		m := ftutils.NewMap[int, any](ftutils.WithMapShards(2))
+		ftutils.SetMapHashMask(m, 0x381)
+		return mapBoxedInts{m}
+	}},
+	{"boxed-zero", func() mapIntLike { return mapBoxedInts{new(ftutils.Map[int, any])} }},
 }
 
 // mapRef is the mutex-guarded reference the model tests compare against.
@@ -64,7 +167,7 @@ func (r *mapRef) do(f func(m map[int]int)) {
 
 // mapOp applies operation op (key k, values v, w) to both m and ref and
 // reports the first mismatch.
-func mapOp(t *testing.T, m *ftutils.Map[int, int], ref *mapRef, op, k, v, w int) {
+func mapOp(t *testing.T, m mapIntLike, ref *mapRef, op, k, v, w int) {
 	t.Helper()
 	ref.mu.Lock()
 	defer ref.mu.Unlock()
@@ -644,6 +747,65 @@ func TestMapInPlaceMonotonic(t *testing.T) {
 	})
 }
 
+// TestMapIfaceInPlace: interface values of one dynamic type are replaced
+// in place (the data word), of another by a fresh slot. Readers racing
+// with writers and the garbage collector always see a whole value: a
+// pointer to a uniform array (data word is the pointer) or a uniform
+// array value (data word points to a heap copy), never decreasing.
+func TestMapIfaceInPlace(t *testing.T) {
+	stress.Sweep(t, func(t *testing.T, procs int) {
+		m := ftutils.NewMap[int, any](ftutils.WithMapShards(1))
+		if !ftutils.MapValIface(m) {
+			t.Fatal("Map[int, any] does not replace values in place")
+		}
+		const keys = 4
+		for k := range keys {
+			m.Store(k, [4]uint64{})
+		}
+		iters := stress.Scale(20000)
+		var bad atomic.Int64
+		stress.Run(4, func(g int) {
+			switch g {
+			case 0: // writer: counts up, alternating the two dynamic types
+				for i := 1; i <= iters; i++ {
+					u := uint64(i)
+					if i%8 == 0 {
+						m.Store(i%keys, &[4]uint64{u, u, u, u})
+					} else {
+						m.Store(i%keys, [4]uint64{u, u, u, u})
+					}
+				}
+			case 1: // the collector, to catch a missing write barrier
+				for range 20 {
+					runtime.GC()
+				}
+			default:
+				var last [keys]uint64
+				for i := range iters {
+					k := i % keys
+					v, ok := m.Load(k)
+					var a [4]uint64
+					switch x := v.(type) {
+					case [4]uint64:
+						a = x
+					case *[4]uint64:
+						a = *x
+					default:
+						ok = false
+					}
+					if !ok || a[0] != a[1] || a[0] != a[2] || a[0] != a[3] || a[0] < last[k] {
+						bad.Add(1)
+					}
+					last[k] = a[0]
+				}
+			}
+		})
+		if n := bad.Load(); n > 0 {
+			t.Errorf("%d loads saw a torn, missing or older value", n)
+		}
+	})
+}
+
 // wordValues64 reports whether int, uintptr and float64 are 8-byte,
 // 8-aligned words here, the condition for updating them in place: true on
 // 64-bit platforms, false on GOARCH=386 (4-byte int, 4-aligned float64).
@@ -662,6 +824,10 @@ func TestMapValWord(t *testing.T) {
 		{"string", ftutils.MapValWord(new(ftutils.Map[int, string])), false},
 		{"pointer", ftutils.MapValWord(new(ftutils.Map[int, *int])), false},
 		{"any", ftutils.MapValWord(new(ftutils.Map[int, any])), false},
+		{"any iface", ftutils.MapValIface(new(ftutils.Map[int, any])), true},
+		{"error iface", ftutils.MapValIface(new(ftutils.Map[int, error])), true},
+		{"int iface", ftutils.MapValIface(new(ftutils.Map[int, int])), false},
+		{"pointer iface", ftutils.MapValIface(new(ftutils.Map[int, *int])), false},
 		{"struct", ftutils.MapValWord(new(ftutils.Map[int, struct{ a, b int }])), false},
 	} {
 		if tt.got != tt.want {

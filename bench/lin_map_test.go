@@ -182,7 +182,74 @@ var mapModel = porcupine.Model{
 	},
 }
 
-func applyMap(m *ftutils.Map[int, int], in mapIn) mapOut {
+// linIntMap is the method set of ftutils.Map[int, int] that applyMap uses,
+// so the same histories also run on a Map[int, any] (linAnyMap).
+type linIntMap interface {
+	Load(k int) (int, bool)
+	Store(k, v int)
+	LoadOrStore(k, v int) (int, bool)
+	LoadAndDelete(k int) (int, bool)
+	Delete(k int)
+	Swap(k, v int) (int, bool)
+	CompareAndSwap(k, old, new int) bool
+	CompareAndDelete(k, old int) bool
+	Compute(k int, f func(old int, loaded bool) (int, ftutils.ComputeOp)) (int, bool)
+	LoadOrCompute(k int, f func() int) (int, bool)
+	Range(f func(k, v int) bool)
+	Clear()
+}
+
+// linAnyMap runs the int histories on a Map[int, any], boxing odd values
+// as int32 and even ones as int, so that replacements both keep the
+// dynamic type (updated in place) and change it (a fresh slot).
+type linAnyMap struct{ m *ftutils.Map[int, any] }
+
+func linBox(v int) any {
+	if v%2 != 0 {
+		return int32(v)
+	}
+	return v
+}
+
+func linUnbox(v any, ok bool) (int, bool) {
+	switch x := v.(type) {
+	case nil:
+		return 0, ok
+	case int32:
+		return int(x), ok
+	}
+	return v.(int), ok
+}
+
+func (a linAnyMap) Load(k int) (int, bool)           { return linUnbox(a.m.Load(k)) }
+func (a linAnyMap) Store(k, v int)                   { a.m.Store(k, linBox(v)) }
+func (a linAnyMap) LoadOrStore(k, v int) (int, bool) { return linUnbox(a.m.LoadOrStore(k, linBox(v))) }
+func (a linAnyMap) LoadAndDelete(k int) (int, bool)  { return linUnbox(a.m.LoadAndDelete(k)) }
+func (a linAnyMap) Delete(k int)                     { a.m.Delete(k) }
+func (a linAnyMap) Swap(k, v int) (int, bool)        { return linUnbox(a.m.Swap(k, linBox(v))) }
+func (a linAnyMap) CompareAndSwap(k, old, new int) bool {
+	return a.m.CompareAndSwap(k, linBox(old), linBox(new))
+}
+func (a linAnyMap) CompareAndDelete(k, old int) bool { return a.m.CompareAndDelete(k, linBox(old)) }
+func (a linAnyMap) Compute(k int, f func(int, bool) (int, ftutils.ComputeOp)) (int, bool) {
+	return linUnbox(a.m.Compute(k, func(old any, loaded bool) (any, ftutils.ComputeOp) {
+		o, _ := linUnbox(old, loaded)
+		v, op := f(o, loaded)
+		return linBox(v), op
+	}))
+}
+func (a linAnyMap) LoadOrCompute(k int, f func() int) (int, bool) {
+	return linUnbox(a.m.LoadOrCompute(k, func() any { return linBox(f()) }))
+}
+func (a linAnyMap) Range(f func(k, v int) bool) {
+	a.m.Range(func(k int, v any) bool {
+		x, _ := linUnbox(v, true)
+		return f(k, x)
+	})
+}
+func (a linAnyMap) Clear() { a.m.Clear() }
+
+func applyMap(m linIntMap, in mapIn) mapOut {
 	switch in.op {
 	case mLoad:
 		v, ok := m.Load(in.key)
@@ -239,17 +306,17 @@ func applyMap(m *ftutils.Map[int, int], in mapIn) mapOut {
 }
 
 // mapSpec builds a Map history over objs maps made by mk.
-func mapSpec(objs int, mk func() *ftutils.Map[int, int]) linSpec[[]*ftutils.Map[int, int]] {
-	return linSpec[[]*ftutils.Map[int, int]]{
+func mapSpec(objs int, mk func() linIntMap) linSpec[[]linIntMap] {
+	return linSpec[[]linIntMap]{
 		model: mapModel,
-		fresh: func() ([]*ftutils.Map[int, int], func()) {
-			ms := make([]*ftutils.Map[int, int], objs)
+		fresh: func() ([]linIntMap, func()) {
+			ms := make([]linIntMap, objs)
 			for i := range ms {
 				ms[i] = mk()
 			}
 			return ms, nil
 		},
-		gen: func(_ []*ftutils.Map[int, int], rng *rand.Rand, c, i int) any {
+		gen: func(_ []linIntMap, rng *rand.Rand, c, i int) any {
 			in := mapIn{obj: rng.IntN(objs), key: rng.IntN(linMapKeys), op: mapOpKind(rng.IntN(int(mNumKeyOps)))}
 			switch r := rng.IntN(100); {
 			case r < 3:
@@ -266,7 +333,7 @@ func mapSpec(objs int, mk func() *ftutils.Map[int, int]) linSpec[[]*ftutils.Map[
 			}
 			return in
 		},
-		apply: func(ms []*ftutils.Map[int, int], input any, _ func()) any {
+		apply: func(ms []linIntMap, input any, _ func()) any {
 			in := input.(mapIn)
 			return applyMap(ms[in.obj], in)
 		},
@@ -280,9 +347,14 @@ func mapSpec(objs int, mk func() *ftutils.Map[int, int]) linSpec[[]*ftutils.Map[
 // single shard, where every key contends on one lock.
 func TestLinMap(t *testing.T) {
 	t.Run("zero", func(t *testing.T) {
-		runLin(t, mapSpec(2, func() *ftutils.Map[int, int] { return new(ftutils.Map[int, int]) }))
+		runLin(t, mapSpec(2, func() linIntMap { return new(ftutils.Map[int, int]) }))
 	})
 	t.Run("shards=1", func(t *testing.T) {
-		runLin(t, mapSpec(2, func() *ftutils.Map[int, int] { return ftutils.NewMap[int, int](ftutils.WithMapShards(1)) }))
+		runLin(t, mapSpec(2, func() linIntMap { return ftutils.NewMap[int, int](ftutils.WithMapShards(1)) }))
+	})
+	// Interface values: replaced in place when the dynamic type stays,
+	// appended when it changes.
+	t.Run("any/shards=1", func(t *testing.T) {
+		runLin(t, mapSpec(2, func() linIntMap { return linAnyMap{ftutils.NewMap[int, any](ftutils.WithMapShards(1))} }))
 	})
 }
