@@ -170,9 +170,11 @@ func (m *Map[K, V]) Load(k K) (v V, ok bool) {
 	tag := mapLSBs * (mapMetaFull | h&0x7f)
 	i := t.home(h)
 	for {
-		meta := t.groups[i].ctrl.Load()
+		g := t.group(i)
+		meta := g.ctrl.Load()
 		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
-			s := &t.groups[i].slots[bits.TrailingZeros64(w)>>3]
+			// &7 spares a bounds check: w != 0, so the index is < 8.
+			s := &g.slots[bits.TrailingZeros64(w)>>3&(mapGroupSlots-1)]
 			if s.key == k {
 				return mapLoadVal(r.vmode, &s.val), true
 			}
@@ -216,9 +218,11 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 	tag := mapLSBs * (mapMetaFull | h&0x7f)
 	i := t.home(h)
 	for {
-		meta := t.groups[i].ctrl.Load()
+		g := t.group(i)
+		meta := g.ctrl.Load()
 		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
-			s := &t.groups[i].slots[bits.TrailingZeros64(w)>>3]
+			// &7 spares a bounds check: w != 0, so the index is < 8.
+			s := &g.slots[bits.TrailingZeros64(w)>>3&(mapGroupSlots-1)]
 			if s.key == k {
 				return r, h, mapLoadVal(r.vmode, &s.val), true
 			}

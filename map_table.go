@@ -402,6 +402,15 @@ func (t *mapTable[K, V]) slot(p int) *mapSlot[K, V] {
 	return &t.groups[p/mapGroupSlots].slots[p%mapGroupSlots]
 }
 
+// group returns &t.groups[i] without a bounds check, for the lock-free
+// look-ups. Safe: every caller's i comes from home or next, which return
+// values below t.n == len(t.groups), so the address is inside the groups
+// array (checkptr verifies this under -race, and every Load test runs
+// there).
+func (t *mapTable[K, V]) group(i uint64) *mapGroup[K, V] {
+	return (*mapGroup[K, V])(unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.groups)), uintptr(i)*unsafe.Sizeof(mapGroup[K, V]{})))
+}
+
 // home returns the first group of the probe path of hash h: bits 7..38 of h
 // scaled to [0, t.n) by a multiply-shift (Lemire, "Fast Random Integer
 // Generation in an Interval", 2019), so tables need not have a power-of-two
