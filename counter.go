@@ -26,7 +26,7 @@ import (
 //
 // Cost (AMD EPYC, 2 vCPUs, Go 1.26; docs/benchmarks/contention.md): an
 // uncontended Add is a call, two loads and one atomic add on the base, about
-// 1.1× an inlined [sync/atomic.Int64.Add] (2.27 against 2.08 ns); once
+// 1.08× an inlined [sync/atomic.Int64.Add] (2.37 against 2.18 ns); once
 // spread, an Add is a hash, four dependent loads and an atomic add on a
 // cache line the core already owns (about 4 ns without contention, against
 // 4.5 ns for one atomic word shared by two busy cores). Load costs one atomic
@@ -108,7 +108,8 @@ type counterCell struct {
 // base path falls through, and go:nosplit drops the stack-bound check from
 // the prologue (safe: Add's frame is 16 bytes and everything it calls
 // checks its own stack). Together these took an uncontended Add from 1.21×
-// to 1.09× an inlined atomic.Int64.Add (2.27 against 2.08 ns, -cpu 1).
+// to 1.08× an inlined atomic.Int64.Add (2.37 against 2.18 ns, 15 runs on
+// a quiet machine, docs/benchmarks/contention.md).
 //
 //go:nosplit
 func (c *Counter) Add(d int64) {
