@@ -1,6 +1,9 @@
 package ftutils
 
-import "unsafe"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // MapShardSize is the size of one shard, which must be one padding unit.
 const MapShardSize = unsafe.Sizeof(mapShard[int, int]{})
@@ -54,4 +57,36 @@ func MapValWord[K comparable, V any](m *Map[K, V]) bool { return m.rootForWrite(
 // in place when the dynamic type stays the same.
 func MapValIface[K comparable, V any](m *Map[K, V]) bool {
 	return m.rootForWrite().vmode == mapValTyped
+}
+
+// MapTableOf returns the current table of k's shard (nil if it has none),
+// as an opaque value, so a test can keep reading a table after a rebuild
+// superseded it, as a stalled reader does.
+func MapTableOf[K comparable, V any](m *Map[K, V], k K) any {
+	r := m.rootForWrite()
+	return r.shard(r.hash(k)).table.Load()
+}
+
+// MapLoadIn looks k up in tbl (from MapTableOf on m) exactly as Map.Load
+// does in the shard's current table.
+func MapLoadIn[K comparable, V any](m *Map[K, V], tbl any, k K) (v V, ok bool) {
+	r := m.rootForWrite()
+	t := tbl.(*mapTable[K, V])
+	if t == nil {
+		return v, false
+	}
+	h := r.hash(k)
+	tag := mapLSBs * (mapMetaFull | h&0x7f)
+	for i := t.home(h); ; i = t.next(i) {
+		g := t.group(i)
+		meta := g.ctrl.Load()
+		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
+			if s := &g.slots[bits.TrailingZeros64(w)>>3]; s.key == k {
+				return mapLoadVal(r.vmode, &s.val), true
+			}
+		}
+		if mapMatchZero(meta) != 0 {
+			return v, false
+		}
+	}
 }

@@ -1073,3 +1073,220 @@ func TestMapMemoryPerEntry(t *testing.T) {
 		}
 	}
 }
+
+// mapFrozenWriters are the methods that overwrite a present key's value,
+// for TestMapInPlaceSparesFrozenTable; each reports a wrong result.
+func mapFrozenWriters[V comparable]() []struct {
+	name  string
+	write func(m *ftutils.Map[int, V], k int, old, new V) error
+} {
+	return []struct {
+		name  string
+		write func(m *ftutils.Map[int, V], k int, old, new V) error
+	}{
+		{"Store", func(m *ftutils.Map[int, V], k int, _, new V) error { m.Store(k, new); return nil }},
+		{"Swap", func(m *ftutils.Map[int, V], k int, old, new V) error {
+			if prev, ok := m.Swap(k, new); !ok || prev != old {
+				return fmt.Errorf("Swap(%d) = %v, %v; want %v, true", k, prev, ok, old)
+			}
+			return nil
+		}},
+		{"CompareAndSwap", func(m *ftutils.Map[int, V], k int, old, new V) error {
+			if !m.CompareAndSwap(k, old, new) {
+				return fmt.Errorf("CompareAndSwap(%d, %v, %v) failed", k, old, new)
+			}
+			return nil
+		}},
+		{"Compute", func(m *ftutils.Map[int, V], k int, old, new V) error {
+			if v, ok := m.Compute(k, func(cur V, ok bool) (V, ftutils.ComputeOp) {
+				if !ok || cur != old {
+					return cur, ftutils.ComputeCancel
+				}
+				return new, ftutils.ComputeStore
+			}); !ok || v != new {
+				return fmt.Errorf("Compute(%d) = %v, %v; want %v, true", k, v, ok, new)
+			}
+			return nil
+		}},
+	}
+}
+
+// testMapInPlaceSparesFrozenTable: on a one-shard map, the first callback
+// of a Range rewrites every key (each value keeps its dynamic type, so the
+// write would be done in place on a table that is not frozen). The Range
+// holds the frozen table, so every entry it visits afterwards must still
+// have its value from before the Range, while Load already sees the new
+// one; after the Range everything reads the new values.
+func testMapInPlaceSparesFrozenTable[V comparable](t *testing.T, m *ftutils.Map[int, V], val func(k, round int) V) {
+	const n = 48
+	for k := range n {
+		m.Store(k, val(k, 0))
+	}
+	for round, w := range mapFrozenWriters[V]() {
+		visited := 0
+		m.Range(func(k int, v V) bool {
+			if visited == 0 {
+				for j := range n {
+					if err := w.write(m, j, val(j, round), val(j, round+1)); err != nil {
+						t.Errorf("%s inside Range: %v", w.name, err)
+					}
+					if got, ok := m.Load(j); !ok || got != val(j, round+1) {
+						t.Errorf("%s inside Range: Load(%d) = %v, %v; want %v", w.name, j, got, ok, val(j, round+1))
+					}
+				}
+			}
+			visited++
+			if want := val(k, round); v != want {
+				t.Errorf("%s inside Range changed the frozen table: Range saw %d: %v; want %v", w.name, k, v, want)
+			}
+			return true
+		})
+		if visited != n {
+			t.Errorf("%s: Range visited %d entries; want %d", w.name, visited, n)
+		}
+		for k := range n {
+			if got, ok := m.Load(k); !ok || got != val(k, round+1) {
+				t.Errorf("after %s: Load(%d) = %v, %v; want %v", w.name, k, got, ok, val(k, round+1))
+			}
+		}
+		m.Range(func(k int, v V) bool {
+			if v != val(k, round+1) {
+				t.Errorf("after %s: Range saw %d: %v; want %v", w.name, k, v, val(k, round+1))
+			}
+			return true
+		})
+	}
+}
+
+// TestMapInPlaceSparesFrozenTable: writes that replace values in place
+// (word values, interface values of the same dynamic type: small ints from
+// the runtime's static array, boxed ints, strings, pointers, non-empty
+// interfaces) never touch the table an iterator holds.
+func TestMapInPlaceSparesFrozenTable(t *testing.T) {
+	ptrs := make([][]*int, 64)
+	for k := range ptrs {
+		ptrs[k] = make([]*int, 8)
+		for r := range ptrs[k] {
+			ptrs[k][r] = new(k*8 + r)
+		}
+	}
+	t.Run("word", func(t *testing.T) {
+		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
+		if !ftutils.MapValWord(m) && wordValues64 {
+			t.Fatal("Map[int, int] does not update values in place")
+		}
+		testMapInPlaceSparesFrozenTable(t, m, func(k, r int) int { return k*1000 + r })
+	})
+	for _, tt := range []struct {
+		name string
+		val  func(k, r int) any
+	}{
+		{"small-int", func(k, r int) any { return k + r }},
+		{"int", func(k, r int) any { return k<<40 + r }},
+		{"string", func(k, r int) any { return strconv.Itoa(k) + "/" + strconv.Itoa(r) }},
+		{"pointer", func(k, r int) any { return ptrs[k][r] }},
+		{"array", func(k, r int) any { return [3]int{k, r, k + r} }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := ftutils.NewMap[int, any](ftutils.WithMapShards(1))
+			if !ftutils.MapValIface(m) {
+				t.Fatal("Map[int, any] does not replace values in place")
+			}
+			testMapInPlaceSparesFrozenTable(t, m, tt.val)
+		})
+	}
+	t.Run("error", func(t *testing.T) {
+		m := ftutils.NewMap[int, error](ftutils.WithMapShards(1))
+		testMapInPlaceSparesFrozenTable(t, m, func(k, r int) error { return mapTestErr{k, r} })
+	})
+}
+
+type mapTestErr struct{ a, b int }
+
+func (e mapTestErr) Error() string { return fmt.Sprint(e.a, e.b) }
+
+type mapTestPtrErr struct{ a, b int }
+
+func (e *mapTestPtrErr) Error() string { return fmt.Sprint(e.a, e.b) }
+
+// TestMapSupersededTableUnchanged: a reader that still holds a table after
+// a rebuild replaced it (a put that ran out of slots, or a delete that
+// shrank the shard) reads that table as it was at the rebuild: writes made
+// afterwards, in place or not, land only in the new table.
+func TestMapSupersededTableUnchanged(t *testing.T) {
+	m := ftutils.NewMap[int, any](ftutils.WithMapShards(1))
+	const n = 200
+	for k := range n {
+		m.Store(k, k)
+	}
+	load := func(tbl any, k int) any {
+		v, ok := ftutils.MapLoadIn(m, tbl, k)
+		if !ok {
+			return "absent"
+		}
+		return v
+	}
+	t0 := ftutils.MapTableOf(m, 0)
+	m.Store(0, 1000) // same dynamic type: in place, in t0
+	if got := load(t0, 0); got != 1000 {
+		t.Fatalf("in-place Store(0, 1000) not seen in the current table: %v", got)
+	}
+	// Growth rebuild: rewrite key 1 with alternating dynamic types (each
+	// write consumes a slot) until the shard's table changes.
+	last := any(1)
+	for i := 0; ftutils.MapTableOf(m, 0) == t0; i++ {
+		if i > 1e5 {
+			t.Fatal("no rebuild after 1e5 slot-consuming writes")
+		}
+		v := any(int32(i))
+		if i%2 == 1 {
+			v = int64(i)
+		}
+		if ftutils.MapTableOf(m, 0) == t0 {
+			if got := load(t0, 1); got != last {
+				t.Fatalf("before the rebuild: t0 has 1: %v; want %v", got, last)
+			}
+		}
+		m.Store(1, v)
+		if ftutils.MapTableOf(m, 0) == t0 {
+			last = v
+		}
+	}
+	m.Store(0, 2000)  // in place, in the new table
+	m.Store(2, "two") // another type: a fresh slot
+	m.Delete(3)
+	m.Store(n, n)
+	for k, want := range map[int]any{0: 1000, 1: last, 2: 2, 3: 3, 4: 4, n: "absent"} {
+		if got := load(t0, k); got != want {
+			t.Errorf("superseded table: %d: %v; want %v", k, got, want)
+		}
+	}
+	for k, want := range map[int]any{0: 2000, 2: "two", 3: nil, n: n} {
+		if got, _ := m.Load(k); got != want {
+			t.Errorf("Load(%d) = %v; want %v", k, got, want)
+		}
+	}
+
+	// Shrink rebuild: delete keys until the shard's table changes.
+	t1 := ftutils.MapTableOf(m, 0)
+	k := n
+	for ; ftutils.MapTableOf(m, 0) == t1; k-- {
+		if k <= 10 {
+			t.Fatal("no shrink after deleting most keys")
+		}
+		m.Delete(k)
+	}
+	m.Store(0, 3000) // in place, in the shrunk table
+	if got := load(t1, 0); got != 2000 {
+		t.Errorf("table superseded by a shrink: 0: %v; want 2000", got)
+	}
+	if got := load(t1, 5); got != 5 {
+		t.Errorf("table superseded by a shrink: 5: %v; want 5", got)
+	}
+	if got := load(t1, k+1); got != "absent" {
+		t.Errorf("table superseded by a shrink: %d: %v; want absent (tombstoned before the shrink)", k+1, got)
+	}
+	if got, _ := m.Load(0); got != 3000 {
+		t.Errorf("Load(0) = %v; want 3000", got)
+	}
+}
