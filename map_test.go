@@ -1290,3 +1290,201 @@ func TestMapSupersededTableUnchanged(t *testing.T) {
 		t.Errorf("Load(0) = %v; want 3000", got)
 	}
 }
+
+// mapNum reads a counter boxed by mapNumBox (as int or int64: the type
+// flips as it grows, so some increments replace the value in place and
+// some append a slot); ok is false for anything else, including a counter
+// whose dynamic type is not the one mapNumBox gives its value.
+func mapNum(v any) (n int, ok bool) {
+	switch x := v.(type) {
+	case int:
+		n, ok = x, true
+	case int64:
+		n, ok = int(x), true
+	}
+	_, want64 := mapNumBox(n).(int64)
+	_, is64 := v.(int64)
+	return n, ok && is64 == want64
+}
+
+// mapNumBox boxes n as int64 in every third run of 4, else as int.
+func mapNumBox(n int) any {
+	if n/4%3 == 0 {
+		return int64(n)
+	}
+	return n
+}
+
+// TestMapStressIfaceIncrements: CompareAndSwap and Compute increments of
+// interface values (in place while the dynamic type stays, in a fresh slot
+// when it flips) race with Range, which freezes the shards' tables so that
+// writers rebuild them. No increment is lost (the final sum), a reader's
+// Loads never go backwards, and successive Ranges never see a counter go
+// backwards or hold anything but a counter.
+func TestMapStressIfaceIncrements(t *testing.T) {
+	stress.Sweep(t, func(t *testing.T, procs int) {
+		m := ftutils.NewMap[int, any](ftutils.WithMapShards(2))
+		const keys = 8
+		for k := range keys {
+			m.Store(k, mapNumBox(0))
+		}
+		writers, iters := 2, stress.Scale(20000)
+		var bad, done atomic.Int64
+		stress.Run(writers+2, func(g int) {
+			switch {
+			case g < writers:
+				defer done.Add(1)
+				for i := range iters {
+					k := (i*3 + g) % keys
+					if i%2 == 0 {
+						m.Compute(k, func(v any, _ bool) (any, ftutils.ComputeOp) {
+							n, _ := mapNum(v)
+							return mapNumBox(n + 1), ftutils.ComputeStore
+						})
+						continue
+					}
+					for {
+						v, _ := m.Load(k)
+						n, ok := mapNum(v)
+						if !ok {
+							bad.Add(1)
+							break
+						}
+						if m.CompareAndSwap(k, v, mapNumBox(n+1)) {
+							break
+						}
+					}
+				}
+			case g == writers: // reader
+				var last [keys]int
+				for i := 0; done.Load() < int64(writers); i++ {
+					k := i % keys
+					v, ok := m.Load(k)
+					n, isNum := mapNum(v)
+					if !ok || !isNum || n < last[k] {
+						bad.Add(1)
+					}
+					last[k] = n
+				}
+			default: // ranger
+				var last [keys]int
+				for done.Load() < int64(writers) {
+					seen := 0
+					m.Range(func(k int, v any) bool {
+						seen++
+						n, ok := mapNum(v)
+						if !ok || k < 0 || k >= keys || n < last[k] {
+							bad.Add(1)
+							return true
+						}
+						last[k] = n
+						return true
+					})
+					if seen != keys {
+						bad.Add(1)
+					}
+				}
+			}
+		})
+		if n := bad.Load(); n > 0 {
+			t.Errorf("%d reads saw a lost key, a foreign value or a counter going backwards", n)
+		}
+		sum := 0
+		for k, v := range m.All() {
+			n, ok := mapNum(v)
+			if !ok {
+				t.Errorf("key %d holds %#v", k, v)
+			}
+			sum += n
+		}
+		if want := writers * iters; sum != want {
+			t.Errorf("sum of counters = %d; want %d", sum, want)
+		}
+	})
+}
+
+// testMapStressRangeShardSnapshot: a writer stores round r into keys
+// 0..keys-1 in order, so at every instant v[0] >= v[1] >= ... >=
+// v[keys-1] >= v[0]-1. A Range over a one-shard map sees the shard as of
+// one instant, so what it collects must satisfy the same, however slowly
+// it iterates and whether the writes replace values in place or not.
+func testMapStressRangeShardSnapshot[V any](t *testing.T, box func(r int) V, unbox func(V) (int, bool)) {
+	stress.Sweep(t, func(t *testing.T, procs int) {
+		m := ftutils.NewMap[int, V](ftutils.WithMapShards(1))
+		const keys = 24
+		for k := range keys {
+			m.Store(k, box(0))
+		}
+		rounds := stress.Scale(3000)
+		var done atomic.Bool
+		var bad atomic.Int64
+		stress.Run(2, func(g int) {
+			if g == 0 {
+				defer done.Store(true)
+				for r := 1; r <= rounds; r++ {
+					for k := range keys {
+						m.Store(k, box(r))
+					}
+				}
+				return
+			}
+			for i := 0; !done.Load(); i++ {
+				var vals [keys]int
+				seen := 0
+				m.Range(func(k int, v V) bool {
+					n, ok := unbox(v)
+					if !ok || k < 0 || k >= keys {
+						bad.Add(1)
+						return true
+					}
+					vals[k] = n
+					if seen++; (seen+i)%5 == 0 {
+						runtime.Gosched() // let the writer run mid-Range
+					}
+					return true
+				})
+				if seen != keys {
+					bad.Add(1)
+					continue
+				}
+				for k := 1; k < keys; k++ {
+					if vals[k] > vals[k-1] || vals[k] < vals[0]-1 {
+						t.Errorf("Range saw no single instant: %v", vals)
+						bad.Add(1)
+						return
+					}
+				}
+			}
+		})
+		if n := bad.Load(); n > 0 {
+			t.Errorf("%d Ranges saw a torn shard, a foreign value or a missing key", n)
+		}
+	})
+}
+
+// TestMapStressRangeShardSnapshot: per-shard snapshot isolation of Range
+// with word values updated in place, interface values updated in place
+// (dynamic type int, or *int) or mixing in-place and fresh-slot writes.
+func TestMapStressRangeShardSnapshot(t *testing.T) {
+	t.Run("word", func(t *testing.T) {
+		testMapStressRangeShardSnapshot(t, func(r int) int { return r }, func(v int) (int, bool) { return v, true })
+	})
+	t.Run("any-int", func(t *testing.T) {
+		testMapStressRangeShardSnapshot(t, func(r int) any { return r }, func(v any) (int, bool) {
+			n, ok := v.(int)
+			return n, ok
+		})
+	})
+	t.Run("any-flip", func(t *testing.T) {
+		testMapStressRangeShardSnapshot(t, mapNumBox, mapNum)
+	})
+	t.Run("any-pointer", func(t *testing.T) {
+		testMapStressRangeShardSnapshot(t, func(r int) any { return &r }, func(v any) (int, bool) {
+			p, ok := v.(*int)
+			if !ok {
+				return 0, false
+			}
+			return *p, true
+		})
+	})
+}
