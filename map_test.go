@@ -1488,3 +1488,176 @@ func TestMapStressRangeShardSnapshot(t *testing.T) {
 		})
 	})
 }
+
+// mapShape is one dynamic type for TestMapIfaceInPlaceShapes: make builds
+// round r's value, check reports whether a value read back is whole.
+type mapShape struct {
+	name  string
+	make  func(r int) any
+	check func(v any) bool
+}
+
+type mapTwoPtrs struct{ a, b *int }
+
+var mapShapes = []mapShape{
+	// Small ints box to the runtime's static array, large ones to the heap.
+	{"int", func(r int) any {
+		if r%2 == 0 {
+			return r % 200
+		}
+		return r&0x7fff<<16 | r&0x7fff // fits a 32-bit int
+	}, func(v any) bool {
+		x, ok := v.(int)
+		return ok && (x < 200 || x>>16 == x&0xffff)
+	}},
+	{"string", func(r int) any { s := strconv.Itoa(r); return s + ":" + s }, func(v any) bool {
+		s, ok := v.(string)
+		a, b, found := strings.Cut(s, ":")
+		return ok && found && a == b
+	}},
+	{"two-pointers", func(r int) any { a, b := r, r; return mapTwoPtrs{&a, &b} }, func(v any) bool {
+		p, ok := v.(mapTwoPtrs)
+		return ok && *p.a == *p.b
+	}},
+	{"slice", func(r int) any { return []int{r, r, r} }, func(v any) bool {
+		s, ok := v.([]int)
+		return ok && len(s) == 3 && s[0] == s[1] && s[1] == s[2]
+	}},
+	{"zero-size", func(int) any { return struct{}{} }, func(v any) bool { _, ok := v.(struct{}); return ok }},
+	{"func", func(r int) any { return func() (int, int) { return r, r } }, func(v any) bool {
+		f, ok := v.(func() (int, int))
+		if !ok {
+			return false
+		}
+		a, b := f()
+		return a == b
+	}},
+	{"one-pointer-array", func(r int) any { return [1]*[2]int{{r, r}} }, func(v any) bool {
+		p, ok := v.([1]*[2]int)
+		return ok && p[0][0] == p[0][1]
+	}},
+	{"map", func(r int) any { return map[int]int{0: r, 1: r} }, func(v any) bool {
+		m, ok := v.(map[int]int)
+		return ok && len(m) == 2 && m[0] == m[1]
+	}},
+}
+
+// TestMapIfaceInPlaceShapes: interface values whose data word is the value
+// (pointers, maps, funcs, one-pointer arrays), points to a heap copy
+// (strings, slices, structs of two pointers, large ints) or to static
+// memory (small ints, zero-size values) are replaced in place while
+// readers and the garbage collector run; every value read back is whole.
+// Every 16th round each key gets a value of another key's type (a fresh
+// slot), so in-place and slot-consuming writes mix. Run with GOGC=1 and
+// GODEBUG=gccheckmark=1,clobberfree=1 to catch a missing write barrier.
+func TestMapIfaceInPlaceShapes(t *testing.T) {
+	stress.Sweep(t, func(t *testing.T, procs int) {
+		m := ftutils.NewMap[int, any](ftutils.WithMapShards(2))
+		keys := len(mapShapes)
+		shapeOf := func(k, r int) mapShape {
+			if r%16 == 15 {
+				return mapShapes[(k+1)%keys]
+			}
+			return mapShapes[k]
+		}
+		for k := range keys {
+			m.Store(k, shapeOf(k, 0).make(0))
+		}
+		rounds := stress.Scale(5000)
+		var bad atomic.Int64
+		var done atomic.Bool
+		stress.Run(3, func(g int) {
+			switch g {
+			case 0:
+				defer done.Store(true)
+				for r := 1; r <= rounds; r++ {
+					for k := range keys {
+						m.Store(k, shapeOf(k, r).make(r))
+					}
+				}
+			case 1:
+				for !done.Load() {
+					runtime.GC()
+				}
+			default:
+				for i := 0; !done.Load(); i++ {
+					k := i % keys
+					v, ok := m.Load(k)
+					if !ok || !(mapShapes[k].check(v) || mapShapes[(k+1)%keys].check(v)) {
+						bad.Add(1)
+					}
+				}
+			}
+		})
+		if n := bad.Load(); n > 0 {
+			t.Errorf("%d loads saw a missing or broken value", n)
+		}
+		for k := range keys {
+			if v, _ := m.Load(k); !mapShapes[k].check(v) {
+				t.Errorf("key %d (%s) ends as %#v", k, mapShapes[k].name, v)
+			}
+		}
+	})
+}
+
+// TestMapErrorInPlace: a Map[int, error] (itab type words) alternates runs
+// of a pointer-shaped error type and a boxed struct error type while
+// readers and the collector run; each value read back is whole and of a
+// type the writer stored for it.
+func TestMapErrorInPlace(t *testing.T) {
+	stress.Sweep(t, func(t *testing.T, procs int) {
+		m := ftutils.NewMap[int, error](ftutils.WithMapShards(1))
+		if !ftutils.MapValIface(m) {
+			t.Fatal("Map[int, error] does not replace values in place")
+		}
+		const keys = 4
+		mk := func(r int) error {
+			if r/8%2 == 0 {
+				return mapTestErr{r, r}
+			}
+			return &mapTestPtrErr{r, r}
+		}
+		for k := range keys {
+			m.Store(k, mk(0))
+		}
+		rounds := stress.Scale(20000)
+		var bad atomic.Int64
+		var done atomic.Bool
+		stress.Run(3, func(g int) {
+			switch g {
+			case 0:
+				defer done.Store(true)
+				for r := 1; r <= rounds; r++ {
+					m.Store(r%keys, mk(r))
+				}
+			case 1:
+				for !done.Load() {
+					runtime.GC()
+				}
+			default:
+				var last [keys]int
+				for i := 0; !done.Load(); i++ {
+					k := i % keys
+					v, _ := m.Load(k)
+					var a, b int
+					switch e := v.(type) {
+					case mapTestErr:
+						a, b = e.a, e.b
+					case *mapTestPtrErr:
+						a, b = e.a, e.b
+					default:
+						bad.Add(1)
+						continue
+					}
+					if _, isPtr := v.(*mapTestPtrErr); a != b || a < last[k] || isPtr != (a/8%2 == 1) {
+						bad.Add(1)
+					}
+					last[k] = a
+				}
+			}
+		})
+		if n := bad.Load(); n > 0 {
+			t.Errorf("%d loads saw a torn, mistyped or older error", n)
+		}
+	})
+}
