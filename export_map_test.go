@@ -90,3 +90,15 @@ func MapLoadIn[K comparable, V any](m *Map[K, V], tbl any, k K) (v V, ok bool) {
 		}
 	}
 }
+
+// MapProbe returns, for a new table of the given number of groups, the
+// group count it records and its home and next functions: the group
+// indices the lock-free look-up passes to group, which does no bounds
+// check.
+func MapProbe(groups int) (n uint64, home func(h uint64) uint64, next func(i uint64) uint64) {
+	t := newMapTable[int, int](3*groups-2, false)
+	if len(t.groups) != groups {
+		panic("ftutils: MapProbe: no table of that size")
+	}
+	return t.n, t.home, t.next
+}

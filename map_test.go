@@ -1661,3 +1661,38 @@ func TestMapErrorInPlace(t *testing.T) {
 		}
 	})
 }
+
+// TestMapProbeInBounds: home and next, which give the lock-free look-up
+// the group index it uses without a bounds check, stay below the table's
+// group count for every table size and extreme hashes, and a probe path
+// from any home visits every group once before it wraps to its start.
+func TestMapProbeInBounds(t *testing.T) {
+	hashes := []uint64{0, ^uint64(0), 0x7f, 0x7f << 7, 0xffffffff << 7, 1 << 39, ^uint64(0) >> 25}
+	for range 64 {
+		hashes = append(hashes, rand.Uint64())
+	}
+	for _, groups := range []int{4, 5, 6, 7, 8, 9, 31, 33, 100, 1000, 4097} {
+		n, home, next := ftutils.MapProbe(groups)
+		if n != uint64(groups) {
+			t.Fatalf("a table of %d groups records %d", groups, n)
+		}
+		seen := make([]int, n)
+		for hi, h := range hashes {
+			h0 := home(h)
+			if h0 >= n {
+				t.Fatalf("groups=%d h=%#x: home=%d", groups, h, h0)
+			}
+			i := h0
+			for range n {
+				if i >= n || seen[i] == hi+1 {
+					t.Fatalf("groups=%d h=%#x: probe path from %d reaches %d twice or out of range", groups, h, h0, i)
+				}
+				seen[i] = hi + 1
+				i = next(i)
+			}
+			if i != h0 {
+				t.Fatalf("groups=%d h=%#x: probe path from %d does not wrap back to it (at %d)", groups, h, h0, i)
+			}
+		}
+	}
+}
