@@ -828,6 +828,14 @@ func TestMapValWord(t *testing.T) {
 		{"error iface", ftutils.MapValIface(new(ftutils.Map[int, error])), true},
 		{"int iface", ftutils.MapValIface(new(ftutils.Map[int, int])), false},
 		{"pointer iface", ftutils.MapValIface(new(ftutils.Map[int, *int])), false},
+		// Two-word values that are not interfaces: their second word alone
+		// does not determine the value, so they must not be updated in place.
+		{"string iface", ftutils.MapValIface(new(ftutils.Map[int, string])), false},
+		{"two-pointer struct iface", ftutils.MapValIface(new(ftutils.Map[int, mapTwoPtrs])), false},
+		{"pointer pair iface", ftutils.MapValIface(new(ftutils.Map[int, [2]*int])), false},
+		{"complex iface", ftutils.MapValIface(new(ftutils.Map[int, complex128])), false},
+		{"slice iface", ftutils.MapValIface(new(ftutils.Map[int, []int])), false},
+		{"fmt.Stringer iface", ftutils.MapValIface(new(ftutils.Map[int, fmt.Stringer])), true},
 		{"struct", ftutils.MapValWord(new(ftutils.Map[int, struct{ a, b int }])), false},
 	} {
 		if tt.got != tt.want {
