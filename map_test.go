@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/ftutils-go/ftutils"
+	"github.com/ftutils-go/ftutils/internal/mapboxed"
 	"github.com/ftutils-go/ftutils/internal/stress"
 )
 
@@ -24,97 +25,12 @@ type mapVariant struct {
 }
 
 // mapIntLike is the method set of Map[int, int] that the model drives, so
-// the model also runs on a Map[int, any] holding ints (mapBoxedInts), whose
+// the model also runs on a Map[int, any] holding ints (mapboxed.Ints), whose
 // values are boxed and replaced in place.
 type mapIntLike interface {
-	Load(k int) (int, bool)
-	Store(k, v int)
-	LoadOrStore(k, v int) (int, bool)
-	LoadAndDelete(k int) (int, bool)
-	Delete(k int)
-	Swap(k, v int) (int, bool)
-	CompareAndSwap(k, old, new int) bool
-	CompareAndDelete(k, old int) bool
-	Compute(k int, f func(old int, loaded bool) (int, ftutils.ComputeOp)) (int, bool)
-	LoadOrCompute(k int, f func() int) (int, bool)
-	Range(f func(k, v int) bool)
-	Clear()
+	mapboxed.IntMap
 	Len() int
 	Snapshot() map[int]int
-}
-
-// mapBoxedInts adapts a Map[int, any] holding ints to mapIntLike. It boxes
-// 0 as nil, odd values as int32 and other even ones as int, so that
-// replacements change the dynamic type about half the time (appending a
-// slot) and keep it otherwise (updating the data word in place).
-type mapBoxedInts struct{ m *ftutils.Map[int, any] }
-
-func mapBox(v int) any {
-	switch {
-	case v == 0:
-		return nil
-	case v%2 != 0:
-		return int32(v)
-	}
-	return v
-}
-
-func mapUnbox(v any, ok bool) (int, bool) {
-	if !ok && v != nil {
-		panic(fmt.Sprintf("absent key came with value %v", v))
-	}
-	switch x := v.(type) {
-	case nil:
-		return 0, ok
-	case int32:
-		return int(x), ok
-	}
-	return v.(int), ok
-}
-
-func (b mapBoxedInts) Load(k int) (int, bool) { return mapUnbox(b.m.Load(k)) }
-func (b mapBoxedInts) Store(k, v int)         { b.m.Store(k, mapBox(v)) }
-func (b mapBoxedInts) LoadOrStore(k, v int) (int, bool) {
-	return mapUnboxLoaded(b.m.LoadOrStore(k, mapBox(v)))
-}
-func (b mapBoxedInts) LoadAndDelete(k int) (int, bool) { return mapUnbox(b.m.LoadAndDelete(k)) }
-func (b mapBoxedInts) Delete(k int)                    { b.m.Delete(k) }
-func (b mapBoxedInts) Swap(k, v int) (int, bool)       { return mapUnbox(b.m.Swap(k, mapBox(v))) }
-func (b mapBoxedInts) CompareAndSwap(k, old, new int) bool {
-	return b.m.CompareAndSwap(k, mapBox(old), mapBox(new))
-}
-func (b mapBoxedInts) CompareAndDelete(k, old int) bool { return b.m.CompareAndDelete(k, mapBox(old)) }
-func (b mapBoxedInts) Compute(k int, f func(int, bool) (int, ftutils.ComputeOp)) (int, bool) {
-	return mapUnbox(b.m.Compute(k, func(old any, loaded bool) (any, ftutils.ComputeOp) {
-		o, _ := mapUnbox(old, loaded)
-		v, op := f(o, loaded)
-		return mapBox(v), op
-	}))
-}
-func (b mapBoxedInts) LoadOrCompute(k int, f func() int) (int, bool) {
-	return mapUnboxLoaded(b.m.LoadOrCompute(k, func() any { return mapBox(f()) }))
-}
-func (b mapBoxedInts) Range(f func(k, v int) bool) {
-	b.m.Range(func(k int, v any) bool {
-		x, _ := mapUnbox(v, true)
-		return f(k, x)
-	})
-}
-func (b mapBoxedInts) Clear()   { b.m.Clear() }
-func (b mapBoxedInts) Len() int { return b.m.Len() }
-func (b mapBoxedInts) Snapshot() map[int]int {
-	out := map[int]int{}
-	for k, v := range b.m.Snapshot() {
-		out[k], _ = mapUnbox(v, true)
-	}
-	return out
-}
-
-// mapUnboxLoaded unboxes the actual value of LoadOrStore or LoadOrCompute,
-// present whether or not it was loaded.
-func mapUnboxLoaded(v any, loaded bool) (int, bool) {
-	x, _ := mapUnbox(v, true)
-	return x, loaded
 }
 
 var mapVariants = []mapVariant{
@@ -143,14 +59,14 @@ var mapVariants = []mapVariant{
 		return m
 	}},
 	{"boxed", func() mapIntLike {
-		return mapBoxedInts{ftutils.NewMap[int, any](ftutils.WithMapShards(1))}
+		return mapboxed.Ints{M: ftutils.NewMap[int, any](ftutils.WithMapShards(1))}
 	}},
 	{"boxed-collide", func() mapIntLike {
 		m := ftutils.NewMap[int, any](ftutils.WithMapShards(2))
 		ftutils.SetMapHashMask(m, 0x381)
-		return mapBoxedInts{m}
+		return mapboxed.Ints{M: m}
 	}},
-	{"boxed-zero", func() mapIntLike { return mapBoxedInts{new(ftutils.Map[int, any])} }},
+	{"boxed-zero", func() mapIntLike { return mapboxed.Ints{M: new(ftutils.Map[int, any])} }},
 }
 
 // mapRef is the mutex-guarded reference the model tests compare against.

@@ -8,6 +8,7 @@ import (
 	"github.com/anishathalye/porcupine"
 
 	"github.com/ftutils-go/ftutils"
+	"github.com/ftutils-go/ftutils/internal/mapboxed"
 )
 
 type mapOpKind uint8
@@ -182,74 +183,7 @@ var mapModel = porcupine.Model{
 	},
 }
 
-// linIntMap is the method set of ftutils.Map[int, int] that applyMap uses,
-// so the same histories also run on a Map[int, any] (linAnyMap).
-type linIntMap interface {
-	Load(k int) (int, bool)
-	Store(k, v int)
-	LoadOrStore(k, v int) (int, bool)
-	LoadAndDelete(k int) (int, bool)
-	Delete(k int)
-	Swap(k, v int) (int, bool)
-	CompareAndSwap(k, old, new int) bool
-	CompareAndDelete(k, old int) bool
-	Compute(k int, f func(old int, loaded bool) (int, ftutils.ComputeOp)) (int, bool)
-	LoadOrCompute(k int, f func() int) (int, bool)
-	Range(f func(k, v int) bool)
-	Clear()
-}
-
-// linAnyMap runs the int histories on a Map[int, any], boxing odd values
-// as int32 and even ones as int, so that replacements both keep the
-// dynamic type (updated in place) and change it (a fresh slot).
-type linAnyMap struct{ m *ftutils.Map[int, any] }
-
-func linBox(v int) any {
-	if v%2 != 0 {
-		return int32(v)
-	}
-	return v
-}
-
-func linUnbox(v any, ok bool) (int, bool) {
-	switch x := v.(type) {
-	case nil:
-		return 0, ok
-	case int32:
-		return int(x), ok
-	}
-	return v.(int), ok
-}
-
-func (a linAnyMap) Load(k int) (int, bool)           { return linUnbox(a.m.Load(k)) }
-func (a linAnyMap) Store(k, v int)                   { a.m.Store(k, linBox(v)) }
-func (a linAnyMap) LoadOrStore(k, v int) (int, bool) { return linUnbox(a.m.LoadOrStore(k, linBox(v))) }
-func (a linAnyMap) LoadAndDelete(k int) (int, bool)  { return linUnbox(a.m.LoadAndDelete(k)) }
-func (a linAnyMap) Delete(k int)                     { a.m.Delete(k) }
-func (a linAnyMap) Swap(k, v int) (int, bool)        { return linUnbox(a.m.Swap(k, linBox(v))) }
-func (a linAnyMap) CompareAndSwap(k, old, new int) bool {
-	return a.m.CompareAndSwap(k, linBox(old), linBox(new))
-}
-func (a linAnyMap) CompareAndDelete(k, old int) bool { return a.m.CompareAndDelete(k, linBox(old)) }
-func (a linAnyMap) Compute(k int, f func(int, bool) (int, ftutils.ComputeOp)) (int, bool) {
-	return linUnbox(a.m.Compute(k, func(old any, loaded bool) (any, ftutils.ComputeOp) {
-		o, _ := linUnbox(old, loaded)
-		v, op := f(o, loaded)
-		return linBox(v), op
-	}))
-}
-func (a linAnyMap) LoadOrCompute(k int, f func() int) (int, bool) {
-	return linUnbox(a.m.LoadOrCompute(k, func() any { return linBox(f()) }))
-}
-func (a linAnyMap) Range(f func(k, v int) bool) {
-	a.m.Range(func(k int, v any) bool {
-		x, _ := linUnbox(v, true)
-		return f(k, x)
-	})
-}
-func (a linAnyMap) Clear() { a.m.Clear() }
-
-func applyMap(m linIntMap, in mapIn) mapOut {
+func applyMap(m mapboxed.IntMap, in mapIn) mapOut {
 	switch in.op {
 	case mLoad:
 		v, ok := m.Load(in.key)
@@ -306,17 +240,17 @@ func applyMap(m linIntMap, in mapIn) mapOut {
 }
 
 // mapSpec builds a Map history over objs maps made by mk.
-func mapSpec(objs int, mk func() linIntMap) linSpec[[]linIntMap] {
-	return linSpec[[]linIntMap]{
+func mapSpec(objs int, mk func() mapboxed.IntMap) linSpec[[]mapboxed.IntMap] {
+	return linSpec[[]mapboxed.IntMap]{
 		model: mapModel,
-		fresh: func() ([]linIntMap, func()) {
-			ms := make([]linIntMap, objs)
+		fresh: func() ([]mapboxed.IntMap, func()) {
+			ms := make([]mapboxed.IntMap, objs)
 			for i := range ms {
 				ms[i] = mk()
 			}
 			return ms, nil
 		},
-		gen: func(_ []linIntMap, rng *rand.Rand, c, i int) any {
+		gen: func(_ []mapboxed.IntMap, rng *rand.Rand, c, i int) any {
 			in := mapIn{obj: rng.IntN(objs), key: rng.IntN(linMapKeys), op: mapOpKind(rng.IntN(int(mNumKeyOps)))}
 			switch r := rng.IntN(100); {
 			case r < 3:
@@ -333,7 +267,7 @@ func mapSpec(objs int, mk func() linIntMap) linSpec[[]linIntMap] {
 			}
 			return in
 		},
-		apply: func(ms []linIntMap, input any, _ func()) any {
+		apply: func(ms []mapboxed.IntMap, input any, _ func()) any {
 			in := input.(mapIn)
 			return applyMap(ms[in.obj], in)
 		},
@@ -347,14 +281,14 @@ func mapSpec(objs int, mk func() linIntMap) linSpec[[]linIntMap] {
 // single shard, where every key contends on one lock.
 func TestLinMap(t *testing.T) {
 	t.Run("zero", func(t *testing.T) {
-		runLin(t, mapSpec(2, func() linIntMap { return new(ftutils.Map[int, int]) }))
+		runLin(t, mapSpec(2, func() mapboxed.IntMap { return new(ftutils.Map[int, int]) }))
 	})
 	t.Run("shards=1", func(t *testing.T) {
-		runLin(t, mapSpec(2, func() linIntMap { return ftutils.NewMap[int, int](ftutils.WithMapShards(1)) }))
+		runLin(t, mapSpec(2, func() mapboxed.IntMap { return ftutils.NewMap[int, int](ftutils.WithMapShards(1)) }))
 	})
 	// Interface values: replaced in place when the dynamic type stays,
 	// appended when it changes.
 	t.Run("any/shards=1", func(t *testing.T) {
-		runLin(t, mapSpec(2, func() linIntMap { return linAnyMap{ftutils.NewMap[int, any](ftutils.WithMapShards(1))} }))
+		runLin(t, mapSpec(2, func() mapboxed.IntMap { return mapboxed.Ints{M: ftutils.NewMap[int, any](ftutils.WithMapShards(1))} }))
 	})
 }
