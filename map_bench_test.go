@@ -4,35 +4,12 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/ftutils-go/ftutils"
+	"github.com/ftutils-go/ftutils/internal/cputime"
 	"github.com/ftutils-go/ftutils/internal/stress"
 )
-
-// mapCPUClock reports, as the cpu-ns/op metric, the process CPU time (all
-// threads, GC included) per operation between start and stop. On the shared,
-// oversubscribed 2-vCPU box wall-clock ns/op swings by 10x when other jobs
-// run; CPU time per op does not, so docs/benchmarks/map.md compares both.
-type mapCPUClock struct{ start time.Duration }
-
-func mapCPUNow() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func mapStartCPU() mapCPUClock { return mapCPUClock{mapCPUNow()} }
-
-func (c mapCPUClock) stop(b *testing.B) {
-	if b.N > 0 {
-		b.ReportMetric(float64(mapCPUNow()-c.start)/float64(b.N), "cpu-ns/op")
-	}
-}
 
 // syncMapLike is the sync.Map method set, so the sync.Map workloads run on both
 // sync.Map and ftutils.Map[any, any].
@@ -288,8 +265,8 @@ func BenchmarkMap_SyncMapWorkloads(b *testing.B) {
 				}
 				b.ReportAllocs()
 				b.ResetTimer()
-				clk := mapStartCPU()
-				defer clk.stop(b)
+				clk := cputime.Start()
+				defer clk.Stop(b)
 				var id atomic.Int64
 				b.RunParallel(func(pb *testing.PB) {
 					w.perG(b, pb, int(id.Add(1)-1)*b.N, m)
@@ -313,8 +290,8 @@ func BenchmarkMap_LoadReadOnly(b *testing.B) {
 				m[i] = i
 			}
 			b.ReportAllocs()
-			clk := mapStartCPU()
-			defer clk.stop(b)
+			clk := cputime.Start()
+			defer clk.Stop(b)
 			i, s := 0, 0
 			for b.Loop() {
 				s += m[i&(n-1)]
@@ -328,8 +305,8 @@ func BenchmarkMap_LoadReadOnly(b *testing.B) {
 				m.Store(i, i)
 			}
 			b.ReportAllocs()
-			clk := mapStartCPU()
-			defer clk.stop(b)
+			clk := cputime.Start()
+			defer clk.Stop(b)
 			i, s := 0, 0
 			for b.Loop() {
 				v, _ := m.Load(i & (n - 1))
@@ -344,8 +321,8 @@ func BenchmarkMap_LoadReadOnly(b *testing.B) {
 				m.Store(i, i)
 			}
 			b.ReportAllocs()
-			clk := mapStartCPU()
-			defer clk.stop(b)
+			clk := cputime.Start()
+			defer clk.Stop(b)
 			i, s := 0, 0
 			for b.Loop() {
 				v, _ := m.Load(i & (n - 1))
@@ -365,8 +342,8 @@ func BenchmarkMap_Compute(b *testing.B) {
 	b.Run("impl=ftutils.Map", func(b *testing.B) {
 		var m ftutils.Map[int, int]
 		b.ReportAllocs()
-		clk := mapStartCPU()
-		defer clk.stop(b)
+		clk := cputime.Start()
+		defer clk.Stop(b)
 		b.RunParallel(func(pb *testing.PB) {
 			for i := 0; pb.Next(); i += 7919 {
 				m.Compute(i&(keys-1), inc)
@@ -377,8 +354,8 @@ func BenchmarkMap_Compute(b *testing.B) {
 		var mu sync.Mutex
 		m := map[int]int{}
 		b.ReportAllocs()
-		clk := mapStartCPU()
-		defer clk.stop(b)
+		clk := cputime.Start()
+		defer clk.Stop(b)
 		b.RunParallel(func(pb *testing.PB) {
 			for i := 0; pb.Next(); i += 7919 {
 				mu.Lock()

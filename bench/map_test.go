@@ -5,36 +5,13 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/ftutils-go/ftutils"
+	"github.com/ftutils-go/ftutils/internal/cputime"
 	"github.com/ftutils-go/ftutils/internal/stress"
 	"github.com/puzpuzpuz/xsync/v4"
 )
-
-// mapCPUClock reports, as the cpu-ns/op metric, the process CPU time (all
-// threads, GC included) per operation between start and stop. On the shared,
-// oversubscribed 2-vCPU box wall-clock ns/op swings by 10x when other jobs
-// run; CPU time per op does not, so docs/benchmarks/map.md compares both.
-type mapCPUClock struct{ start time.Duration }
-
-func mapCPUNow() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func mapStartCPU() mapCPUClock { return mapCPUClock{mapCPUNow()} }
-
-func (c mapCPUClock) stop(b *testing.B) {
-	if b.N > 0 {
-		b.ReportMetric(float64(mapCPUNow()-c.start)/float64(b.N), "cpu-ns/op")
-	}
-}
 
 // mapOps is one map implementation seen through the three operations of the
 // mixed workloads, plus the counter increment.
@@ -137,8 +114,8 @@ func benchMapMix[K comparable](b *testing.B, keys []K) {
 			m := maps[i]
 			b.Run(row+"/impl="+impl.name, func(b *testing.B) {
 				b.ReportAllocs()
-				clk := mapStartCPU()
-				defer clk.stop(b)
+				clk := cputime.Start()
+				defer clk.Stop(b)
 				b.RunParallel(func(pb *testing.PB) {
 					r := mapRNG(mapSeeds.Add(0x9E3779B97F4A7C15) | 1)
 					for pb.Next() {
