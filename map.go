@@ -141,61 +141,23 @@ func (m *Map[K, V]) initRoot() *mapRoot[K, V] {
 
 // Load returns the value stored for k, and whether it was present.
 func (m *Map[K, V]) Load(k K) (v V, ok bool) {
-	r := m.root.Load()
-	if r == nil {
-		return v, false
-	}
-	// r.hash(k), by hand: the compiler does not inline it into generic code.
-	var h uint64
-	if r.word == mapKey64 {
-		// Safe: mapKeyWordOf checked that K is an 8-byte integer kind.
-		hi, lo := bits.Mul64(*(*uint64)(unsafe.Pointer(&k))^r.s0, r.s1)
-		h = (hi ^ lo) & r.hmask
-	} else if r.word == mapKeyString {
-		// Safe: mapKeyWordOf checked that K's kind is string.
-		h = maphash.String(r.seed, *(*string)(unsafe.Pointer(&k))) & r.hmask
-	} else if d, isInt := any(k).(int); isInt && r.word == mapKeyIface {
-		// An int in an interface key (Map[any, V] used like sync.Map):
-		// hashSlow's case, without the call.
-		hi, lo := bits.Mul64(uint64(d)^r.s0, r.s1)
-		h = (hi ^ lo) & r.hmask
-	} else {
-		h = r.hashSlow(k)
-	}
-	t := r.tables[h>>40&r.smask].Load()
-	if t == nil {
-		return v, false
-	}
-	// The lookup, by hand, for the same reason (find repeats this body).
-	tag := mapLSBs * (mapMetaFull | h&0x7f)
-	i := t.home(h)
-	for {
-		g := t.group(i)
-		meta := g.ctrl.Load()
-		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
-			// &7 spares a bounds check: w != 0, so the index is < 8.
-			s := &g.slots[bits.TrailingZeros64(w)>>3&(mapGroupSlots-1)]
-			if s.key == k {
-				return mapLoadVal(r.vmode, &s.val), true
-			}
-		}
-		if mapMatchZero(meta) != 0 {
-			return v, false
-		}
-		i = t.next(i)
-	}
+	_, _, v, ok = m.find(k)
+	return v, ok
 }
 
-// find is Load that also returns the root and hash it used (r is nil when
-// the map was never written), so a slow path need not hash k again.
+// find is the lock-free look-up behind Load and the pre-checks of the
+// writes: it returns the value stored for k and whether it was present,
+// and also the root and hash it used (r is nil when the map was never
+// written), so that a slow path need not hash k again.
 func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 	r = m.root.Load()
 	if r == nil {
 		return nil, 0, v, false
 	}
-	// The body of Load again, hash and lookup by hand: as calls they cost
-	// about 15 % of a LoadOrStore or CompareAndSwap that finds its answer
-	// without the lock.
+	// r.hash(k) and the probe, by hand: the compiler does not inline
+	// them into generic code, and as calls they cost about 15 % of a
+	// LoadOrStore or CompareAndSwap that finds its answer without the
+	// lock.
 	if r.word == mapKey64 {
 		// Safe: mapKeyWordOf checked that K is an 8-byte integer kind.
 		hi, lo := bits.Mul64(*(*uint64)(unsafe.Pointer(&k))^r.s0, r.s1)
