@@ -3,7 +3,6 @@ package ftutils_test
 import (
 	"context"
 	"errors"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -322,80 +321,6 @@ func TestQueue_ExactlyOnce(t *testing.T) {
 		q.Shutdown(false)
 		cwg.Wait()
 		qCheckOnce(t, seen)
-	})
-}
-
-// TestQueue_ImmediateShutdownMidStream shuts the queue down immediately
-// while producers and consumers (some with timeouts racing the hand-over)
-// are running; every item that Push accepted must be either popped or
-// returned by Shutdown, exactly once.
-func TestQueue_ImmediateShutdownMidStream(t *testing.T) {
-	stress.Sweep(t, func(t *testing.T, procs int) {
-		const producers, consumers = 3, 3
-		per := stress.Scale(20000)
-		var q ftutils.Queue[int]
-		seen := make([]atomic.Int32, producers*per)
-		accepted := make([]atomic.Bool, producers*per)
-		var pushed atomic.Int64
-		var left []int
-		var cwg, swg sync.WaitGroup
-		for c := range consumers {
-			cwg.Go(func() {
-				for {
-					var v int
-					var err error
-					if c == 0 {
-						v, err = q.PopTimeout(time.Microsecond)
-						if err == ftutils.ErrEmpty {
-							continue
-						}
-					} else {
-						v, err = q.Pop(context.Background())
-					}
-					if err == ftutils.ErrShutDown {
-						return
-					}
-					if err != nil {
-						t.Errorf("Pop() = %v", err)
-						return
-					}
-					seen[v].Add(1)
-				}
-			})
-		}
-		swg.Go(func() {
-			for pushed.Load() < int64(producers*per/2) {
-				runtime.Gosched()
-			}
-			left = q.Shutdown(true)
-		})
-		stress.Run(producers, func(g int) {
-			for i := range per {
-				v := g*per + i
-				switch err := q.Push(v); err {
-				case nil:
-					accepted[v].Store(true)
-					pushed.Add(1)
-				case ftutils.ErrShutDown:
-				default:
-					t.Errorf("Push() = %v", err)
-				}
-			}
-		})
-		swg.Wait()
-		cwg.Wait()
-		for _, v := range left {
-			seen[v].Add(1)
-		}
-		for v := range seen {
-			want := int32(0)
-			if accepted[v].Load() {
-				want = 1
-			}
-			if got := seen[v].Load(); got != want {
-				t.Fatalf("item %d delivered %d times; want %d", v, got, want)
-			}
-		}
 	})
 }
 

@@ -24,19 +24,23 @@ import (
 
 // loadQueue adapts Queue and WorkQueue to one producer/consumer interface.
 type loadQueue interface {
-	put(v uint64) error         // blocking put; ErrShutDown after Shutdown
-	get() (uint64, error)       // blocking get; ErrShutDown once shut down and drained
-	done()                      // WorkQueue.TaskDone after a get; no-op for Queue
-	shutdown(imm bool) []uint64 // Shutdown
-	settle(t *testing.T)        // checks after the run (Join, Unfinished, Len)
+	put(v uint64) error                         // blocking put; ErrShutDown after Shutdown
+	putTimeout(v uint64, d time.Duration) error // put with a timeout; ErrFull when it expires
+	get() (uint64, error)                       // blocking get; ErrShutDown once shut down and drained
+	getTimeout(d time.Duration) (uint64, error) // get with a timeout; ErrEmpty when it expires
+	done()                                      // WorkQueue.TaskDone after a get; no-op for Queue
+	shutdown(imm bool) []uint64                 // Shutdown
+	settle(t *testing.T)                        // checks after the run (Join, Unfinished, Len)
 }
 
 type loadQ struct{ q ftutils.Queue[uint64] }
 
-func (l *loadQ) put(v uint64) error         { return l.q.Push(v) }
-func (l *loadQ) get() (uint64, error)       { return l.q.Pop(context.Background()) }
-func (l *loadQ) done()                      {}
-func (l *loadQ) shutdown(imm bool) []uint64 { return l.q.Shutdown(imm) }
+func (l *loadQ) put(v uint64) error                         { return l.q.Push(v) }
+func (l *loadQ) putTimeout(v uint64, _ time.Duration) error { return l.q.Push(v) } // Push never waits
+func (l *loadQ) get() (uint64, error)                       { return l.q.Pop(context.Background()) }
+func (l *loadQ) getTimeout(d time.Duration) (uint64, error) { return l.q.PopTimeout(d) }
+func (l *loadQ) done()                                      {}
+func (l *loadQ) shutdown(imm bool) []uint64                 { return l.q.Shutdown(imm) }
 func (l *loadQ) settle(t *testing.T) {
 	if n := l.q.Len(); n != 0 {
 		t.Errorf("Len() after the run = %d; want 0", n)
@@ -48,10 +52,12 @@ func (l *loadQ) settle(t *testing.T) {
 
 type loadWQ struct{ q *ftutils.WorkQueue[uint64] }
 
-func (l *loadWQ) put(v uint64) error         { return l.q.Put(context.Background(), v) }
-func (l *loadWQ) get() (uint64, error)       { return l.q.Get(context.Background()) }
-func (l *loadWQ) done()                      { l.q.TaskDone() }
-func (l *loadWQ) shutdown(imm bool) []uint64 { return l.q.Shutdown(imm) }
+func (l *loadWQ) put(v uint64) error                         { return l.q.Put(context.Background(), v) }
+func (l *loadWQ) putTimeout(v uint64, d time.Duration) error { return l.q.PutTimeout(v, d) }
+func (l *loadWQ) get() (uint64, error)                       { return l.q.Get(context.Background()) }
+func (l *loadWQ) getTimeout(d time.Duration) (uint64, error) { return l.q.GetTimeout(d) }
+func (l *loadWQ) done()                                      { l.q.TaskDone() }
+func (l *loadWQ) shutdown(imm bool) []uint64                 { return l.q.Shutdown(imm) }
 func (l *loadWQ) settle(t *testing.T) {
 	if n := l.q.Len(); n != 0 {
 		t.Errorf("Len() after the run = %d; want 0", n)
@@ -95,6 +101,9 @@ func TestShutdownUnderLoad(t *testing.T) {
 
 // shutdownRun runs producers and consumers on q, shuts q down once producer
 // 0 has put a quarter of its items, and checks exactly-once delivery.
+// Every third put of each producer and every get of consumer 0 use a 1 µs
+// timeout and retry on ErrFull/ErrEmpty, so timeouts race the hand-overs
+// and the shutdown too.
 func shutdownRun(t *testing.T, q loadQueue, imm bool, producers, consumers, perProducer int) {
 	t.Helper()
 	half := make(chan struct{})
@@ -116,7 +125,15 @@ func shutdownRun(t *testing.T, q loadQueue, imm bool, producers, consumers, perP
 					runtime.Gosched() // interleave even at GOMAXPROCS=1
 				}
 				v := uint64(p)<<32 | uint64(i)
-				err := q.put(v)
+				var err error
+				if i%3 == 0 {
+					err = q.putTimeout(v, time.Microsecond)
+					for errors.Is(err, ftutils.ErrFull) {
+						err = q.putTimeout(v, time.Microsecond)
+					}
+				} else {
+					err = q.put(v)
+				}
 				switch {
 				case err == nil && rejected[p] > 0:
 					t.Errorf("put(%#x) accepted after an earlier put was rejected with ErrShutDown", v)
@@ -140,7 +157,16 @@ func shutdownRun(t *testing.T, q loadQueue, imm bool, producers, consumers, perP
 		wg.Go(func() {
 			start.Wait()
 			for {
-				v, err := q.get()
+				var v uint64
+				var err error
+				if c == 0 {
+					v, err = q.getTimeout(time.Microsecond)
+					if errors.Is(err, ftutils.ErrEmpty) {
+						continue
+					}
+				} else {
+					v, err = q.get()
+				}
 				if errors.Is(err, ftutils.ErrShutDown) {
 					return
 				}

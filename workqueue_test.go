@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/ftutils-go/ftutils"
-	"github.com/ftutils-go/ftutils/internal/stress"
 )
 
 func TestWorkQueue_FIFOAndBound(t *testing.T) {
@@ -297,99 +295,6 @@ func TestWorkQueue_ShutdownImmediate(t *testing.T) {
 		r.Shutdown(true)
 		if err := <-getErr; err != ftutils.ErrShutDown {
 			t.Fatalf("parked Get after Shutdown(true) = %v; want ErrShutDown", err)
-		}
-	})
-}
-
-// TestWorkQueue_ExactlyOnce runs producers and consumers through a small
-// bounded queue (so both sides park) and shuts it down mid-stream:
-// accepted items are delivered or returned by Shutdown exactly once, and
-// the unfinished count ends at zero.
-func TestWorkQueue_ExactlyOnce(t *testing.T) {
-	stress.Sweep(t, func(t *testing.T, procs int) {
-		for _, immediate := range []bool{false, true} {
-			const producers, consumers = 3, 3
-			per := stress.Scale(20000)
-			q := ftutils.NewWorkQueue[int](8)
-			seen := make([]atomic.Int32, producers*per)
-			accepted := make([]atomic.Bool, producers*per)
-			var got atomic.Int64
-			var left []int
-			var cwg, swg sync.WaitGroup
-			for c := range consumers {
-				cwg.Go(func() {
-					for {
-						var v int
-						var err error
-						if c == 0 {
-							v, err = q.GetTimeout(time.Microsecond)
-							if err == ftutils.ErrEmpty {
-								continue
-							}
-						} else {
-							v, err = q.Get(context.Background())
-						}
-						if err == ftutils.ErrShutDown {
-							return
-						}
-						if err != nil {
-							t.Errorf("Get() = %v", err)
-							return
-						}
-						seen[v].Add(1)
-						got.Add(1)
-						q.TaskDone()
-					}
-				})
-			}
-			swg.Go(func() {
-				for got.Load() < int64(producers*per/2) {
-					runtime.Gosched()
-				}
-				left = q.Shutdown(immediate)
-			})
-			stress.Run(producers, func(g int) {
-				for i := range per {
-					v := g*per + i
-					var err error
-					if i%3 == 0 {
-						err = q.PutTimeout(v, time.Microsecond)
-						for err == ftutils.ErrFull {
-							err = q.PutTimeout(v, time.Microsecond)
-						}
-					} else {
-						err = q.Put(context.Background(), v)
-					}
-					switch err {
-					case nil:
-						accepted[v].Store(true)
-					case ftutils.ErrShutDown:
-						return
-					default:
-						t.Errorf("Put() = %v", err)
-					}
-				}
-			})
-			swg.Wait()
-			cwg.Wait()
-			for _, v := range left {
-				seen[v].Add(1)
-			}
-			for v := range seen {
-				want := int32(0)
-				if accepted[v].Load() {
-					want = 1
-				}
-				if n := seen[v].Load(); n != want {
-					t.Fatalf("immediate=%v: item %d delivered %d times; want %d", immediate, v, n, want)
-				}
-			}
-			if n := q.Unfinished(); n != 0 {
-				t.Fatalf("immediate=%v: Unfinished() = %d; want 0", immediate, n)
-			}
-			if err := q.Join(context.Background()); err != nil {
-				t.Fatalf("Join() = %v", err)
-			}
 		}
 	})
 }
