@@ -67,42 +67,30 @@ const linMapKeys = 8
 // shard, each shard as it was at some moment during the call, so each key's
 // projection must still be linearizable on its own.
 func mapPartition(h []porcupine.Operation) [][]porcupine.Operation {
-	type pk struct{ obj, key int }
-	idx := map[pk]int{}
-	var out [][]porcupine.Operation
-	add := func(k pk, op porcupine.Operation) {
-		i, ok := idx[k]
-		if !ok {
-			i = len(out)
-			idx[k] = i
-			out = append(out, nil)
-		}
-		out[i] = append(out[i], op)
-	}
+	ops := make([]porcupine.Operation, 0, len(h))
 	for _, op := range h {
 		in := op.Input.(mapIn)
-		switch in.op {
-		case mRange, mClear:
-			res := op.Output.(mapOut)
-			for k := range linMapKeys {
-				p := op
-				pin := in
-				pin.key = k
-				if in.op == mRange {
-					pin.op = mObserve
-					v, ok := res.seen[k]
-					p.Output = mapOut{v: v, ok: ok, dup: res.dup}
-				} else {
-					pin.op = mDelete
-				}
-				p.Input = pin
-				add(pk{in.obj, k}, p)
+		if in.op != mRange && in.op != mClear {
+			ops = append(ops, op)
+			continue
+		}
+		res := op.Output.(mapOut)
+		for k := range linMapKeys {
+			p := op
+			pin := in
+			pin.key = k
+			if in.op == mRange {
+				pin.op = mObserve
+				v, ok := res.seen[k]
+				p.Output = mapOut{v: v, ok: ok, dup: res.dup}
+			} else {
+				pin.op = mDelete
 			}
-		default:
-			add(pk{in.obj, in.key}, op)
+			p.Input = pin
+			ops = append(ops, p)
 		}
 	}
-	return out
+	return partitionBy(func(in any) [2]int { return [2]int{in.(mapIn).obj, in.(mapIn).key} })(ops)
 }
 
 // mapStep is one key's sequential specification (sync.Map's, plus Compute
