@@ -24,37 +24,27 @@ func timed(b *benchmark, im impl, goroutines int, d time.Duration) float64 {
 		defer inst.close()
 	}
 	counts := make([]pad128, goroutines)
-	var ready, done sync.WaitGroup
 	var stop atomic.Bool
-	start := make(chan struct{})
 	chunk := b.chunk
-	for g := range goroutines {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			var n uint64
-			// At least one chunk each, even if the scheduler starts
-			// this goroutine after the stop: every point has work.
-			for {
-				inst.run(g, chunk)
-				n += uint64(chunk)
-				if stop.Load() {
-					break
-				}
+	release, wait := parked(goroutines, func(g int) {
+		var n uint64
+		// At least one chunk each, even if the scheduler starts this
+		// goroutine after the stop: every point has work.
+		for {
+			inst.run(g, chunk)
+			n += uint64(chunk)
+			if stop.Load() {
+				break
 			}
-			counts[g].v = n
-		}()
-	}
-	ready.Wait()
+		}
+		counts[g].v = n
+	})
 	t0 := time.Now()
-	close(start)
+	release()
 	// A timer, not synchronisation: the goroutines only poll the flag.
 	time.Sleep(d)
 	stop.Store(true)
-	done.Wait()
+	wait()
 	elapsed := time.Since(t0)
 	var total uint64
 	for i := range counts {
@@ -73,25 +63,15 @@ func ftSamples(im impl, goroutines, ops, calls int) []float64 {
 		defer inst.close()
 	}
 	samples := make([]float64, goroutines*calls)
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for g := range goroutines {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			for k := range calls {
-				t := time.Now()
-				inst.run(g, ops)
-				samples[g*calls+k] = time.Since(t).Seconds()
-			}
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
+	release, wait := parked(goroutines, func(g int) {
+		for k := range calls {
+			t := time.Now()
+			inst.run(g, ops)
+			samples[g*calls+k] = time.Since(t).Seconds()
+		}
+	})
+	release()
+	wait()
 	return samples
 }
 
@@ -113,4 +93,22 @@ func median(v []float64) float64 {
 		return v[n/2]
 	}
 	return (v[n/2-1] + v[n/2]) / 2
+}
+
+// parked starts goroutines workers that run body(g) once a start barrier
+// opens, and returns when every worker is running and waiting at it:
+// release opens the barrier, wait waits until every body has returned.
+func parked(goroutines int, body func(g int)) (release, wait func()) {
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	for g := range goroutines {
+		ready.Add(1)
+		done.Go(func() {
+			ready.Done()
+			<-start
+			body(g)
+		})
+	}
+	ready.Wait()
+	return func() { close(start) }, done.Wait
 }
