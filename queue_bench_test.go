@@ -64,12 +64,10 @@ func BenchmarkQueue_PushPop2x2(b *testing.B) {
 			})
 		})
 		b.Run(fmt.Sprintf("impl=chan/work=%d", iters), func(b *testing.B) {
-			ch := make(chan int, 1024)
-			qbench.Pipeline(b, 2, 2, iters, func(v int) { ch <- v }, func() int { return <-ch })
+			qbench.PipelineChan(b, iters)
 		})
 		b.Run(fmt.Sprintf("impl=condRing/work=%d", iters), func(b *testing.B) {
-			r := qbench.NewCondRing(1024)
-			qbench.Pipeline(b, 2, 2, iters, r.Push, r.Pop)
+			qbench.PipelineCondRing(b, iters)
 		})
 	}
 }

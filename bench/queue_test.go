@@ -41,8 +41,7 @@ func BenchmarkQueue_PushPop2x2(b *testing.B) {
 			})
 		})
 		b.Run(fmt.Sprintf("work=%d/impl=chan", iters), func(b *testing.B) {
-			ch := make(chan int, 1024)
-			qbench.Pipeline(b, 2, 2, iters, func(v int) { ch <- v }, func() int { return <-ch })
+			qbench.PipelineChan(b, iters)
 		})
 		b.Run(fmt.Sprintf("work=%d/impl=xsyncMPMC", iters), func(b *testing.B) {
 			q := xsync.NewMPMCQueue[int](1024)
@@ -60,8 +59,7 @@ func BenchmarkQueue_PushPop2x2(b *testing.B) {
 			})
 		})
 		b.Run(fmt.Sprintf("work=%d/impl=condRing", iters), func(b *testing.B) {
-			r := qbench.NewCondRing(1024)
-			qbench.Pipeline(b, 2, 2, iters, r.Push, r.Pop)
+			qbench.PipelineCondRing(b, iters)
 		})
 	}
 }

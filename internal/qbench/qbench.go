@@ -117,3 +117,17 @@ func Pipeline(b *testing.B, producers, consumers, iters int, push func(int), pop
 		b.Fatalf("sum of items = %d; want %d", got, want)
 	}
 }
+
+// PipelineChan is the 2-producer, 2-consumer Pipeline over a buffered
+// channel of capacity 1024: the baseline every queue benchmark runs.
+func PipelineChan(b *testing.B, iters int) {
+	ch := make(chan int, 1024)
+	Pipeline(b, 2, 2, iters, func(v int) { ch <- v }, func() int { return <-ch })
+}
+
+// PipelineCondRing is the 2-producer, 2-consumer Pipeline over a CondRing
+// of capacity 1024.
+func PipelineCondRing(b *testing.B, iters int) {
+	r := NewCondRing(1024)
+	Pipeline(b, 2, 2, iters, r.Push, r.Pop)
+}
