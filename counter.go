@@ -32,7 +32,7 @@ import (
 // 4.5 ns for one atomic word shared by two busy cores). Load costs one atomic
 // load per cell.
 //
-// Memory: 24 bytes while uncontended; once contended, 128 bytes per cell
+// Memory: 16 bytes while uncontended; once contended, 128 bytes per cell
 // (each cell has a cache line pair to itself), an 8-byte pointer per cell
 // and about 550 bytes of padded bookkeeping. Cells are never freed. Place a
 // Counter away from fields that are written often: every Add reads the
@@ -66,10 +66,6 @@ type Counter struct {
 	// array, replaced (by CAS) only by a larger one that keeps the old
 	// cells.
 	cells atomic.Pointer[counterCells]
-	// spread is set (once, never cleared) after cells is first set; Add
-	// tests it rather than cells because a Bool load keeps Add small
-	// enough to inline.
-	spread atomic.Bool
 }
 
 // counterCells is an immutable array of cells; len(c) is a power of two.
@@ -113,8 +109,8 @@ type counterCell struct {
 //
 //go:nosplit
 func (c *Counter) Add(d int64) {
-	if c.spread.Load() {
-		c.addCell(d)
+	if cs := c.cells.Load(); cs != nil {
+		c.addCell(cs, d)
 		return
 	}
 	old := c.base.Load()
@@ -125,12 +121,11 @@ func (c *Counter) Add(d int64) {
 	}
 }
 
-// addCell is Add once the counter has spread: it adds d to the calling
-// goroutine's cell.
+// addCell is Add once the counter has spread to the cells cs: it adds d
+// to the calling goroutine's cell.
 //
 //go:noinline
-func (c *Counter) addCell(d int64) {
-	cs := c.cells.Load() // not nil: spread is set after cells
+func (c *Counter) addCell(cs *counterCells, d int64) {
 	h := stackHash()
 	cell := cs.c[probe(h)&cs.mask]
 	if old := cell.v.Load(); cell.v.Add(d) != old+d {
@@ -174,7 +169,6 @@ func (c *Counter) grow(old *counterCells) {
 		}
 	}
 	c.cells.CompareAndSwap(old, cs)
-	c.spread.Store(true)
 }
 
 // Load returns the sum of the base and all cells. It is not a snapshot; see
