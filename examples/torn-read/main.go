@@ -163,35 +163,27 @@ func race(b budget, write func(i int), read func() int) seen {
 // pointer and reads the value it points to.
 func atomicDemos() []demo {
 	return []demo{
-		{"pair via AtomicRef[pair]", func(bud budget) seen {
-			var ref ftutils.AtomicRef[pair]
-			ref.Store(&pairA)
-			a, b := &pairA, &pairB
-			return race(bud,
-				func(i int) {
-					if i%2 == 0 {
-						ref.Store(b)
-					} else {
-						ref.Store(a)
-					}
-				},
-				func() int { return ref.Load().which() })
-		}},
-		{"string via AtomicRef[string]", func(bud budget) seen {
-			var ref ftutils.AtomicRef[string]
-			a, b := &strA, &strB
-			ref.Store(a)
-			return race(bud,
-				func(i int) {
-					if i%2 == 0 {
-						ref.Store(b)
-					} else {
-						ref.Store(a)
-					}
-				},
-				func() int { return whichString(*ref.Load()) })
-		}},
+		atomicDemo("pair via AtomicRef[pair]", &pairA, &pairB, pair.which),
+		atomicDemo("string via AtomicRef[string]", &strA, &strB, whichString),
 	}
+}
+
+// atomicDemo races a writer that alternately publishes a and b through an
+// AtomicRef[T] against a reader that classifies what it loads.
+func atomicDemo[T any](name string, a, b *T, which func(T) int) demo {
+	return demo{name, func(bud budget) seen {
+		var ref ftutils.AtomicRef[T]
+		ref.Store(a)
+		return race(bud,
+			func(i int) {
+				if i%2 == 0 {
+					ref.Store(b)
+				} else {
+					ref.Store(a)
+				}
+			},
+			func() int { return which(*ref.Load()) })
+	}}
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
