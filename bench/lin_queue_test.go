@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,11 +86,46 @@ func kindOf(err error) errKind {
 // most calls that park are woken by another client rather than by it.
 const linWait = 300 * time.Microsecond
 
-// ctxFor returns a context that expires after linWait. The caller records
-// whether it had already expired before the call (a client preempted in
-// between): such a call may fail with ctx.Err() in any state.
-func ctxFor() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), linWait)
+// ctxFor returns a context that expires after linWait. The library may
+// find it already expired when it first looks at it (a client descheduled
+// between ctxFor and the call, which the OS does for milliseconds when
+// GOMAXPROCS exceeds the CPUs): such a call may fail with ctx.Err() in any
+// state. The context records what that first look saw (expiredAtEntry),
+// so the models can tell such a call from one that waited and timed out,
+// which only a full (Put) or empty (Pop) queue allows.
+func ctxFor() (*linCtx, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.Background(), linWait)
+	return &linCtx{Context: ctx}, cancel
+}
+
+// linCtx is ctxFor's context: it remembers whether its deadline had passed
+// at the first call of Err or Done.
+type linCtx struct {
+	context.Context
+	first   sync.Once
+	expired bool
+}
+
+func (c *linCtx) look(err error) {
+	c.first.Do(func() { c.expired = err != nil })
+}
+
+func (c *linCtx) Err() error {
+	err := c.Context.Err()
+	c.look(err)
+	return err
+}
+
+func (c *linCtx) Done() <-chan struct{} {
+	c.look(c.Context.Err())
+	return c.Context.Done()
+}
+
+// expiredAtEntry reports whether the library's first look at c found it
+// expired. Call it after the call returns.
+func (c *linCtx) expiredAtEntry() bool {
+	c.look(c.Context.Err()) // the library never looked: it did not wait
+	return c.expired
 }
 
 // qOp names the operations of the queue models.
@@ -131,7 +167,8 @@ type qIn struct {
 
 // qOut is what a queue call returned: a value and ok (pops), an error, a
 // count (Len, Unfinished) or the items Shutdown(true) returned; pre is set
-// when the call's context had expired before the call.
+// when the library found the call's context expired at its first look
+// (linCtx).
 type qOut struct {
 	v    int
 	ok   bool
@@ -266,9 +303,8 @@ func TestLinQueue(t *testing.T) {
 			case opPopWait:
 				ctx, cancel := ctxFor()
 				defer cancel()
-				pre := ctx.Err() != nil
 				v, err := q.Pop(ctx)
-				return qOut{v: v, err: kindOf(err), pre: pre}
+				return qOut{v: v, err: kindOf(err), pre: ctx.expiredAtEntry()}
 			case opPopTimeout:
 				d := time.Duration(0)
 				if in.d {
@@ -466,16 +502,15 @@ func workSpec(capacity int) linSpec[*workObjs] {
 			case opPushWait:
 				ctx, cancel := ctxFor()
 				defer cancel()
-				pre := ctx.Err() != nil
-				return qOut{err: kindOf(q.Put(ctx, in.v)), pre: pre}
+				err := q.Put(ctx, in.v)
+				return qOut{err: kindOf(err), pre: ctx.expiredAtEntry()}
 			case opTryPop:
 				return got(q.TryGet())
 			case opPopWait:
 				ctx, cancel := ctxFor()
 				defer cancel()
-				pre := ctx.Err() != nil
 				out := got(q.Get(ctx))
-				out.pre = pre
+				out.pre = ctx.expiredAtEntry()
 				return out
 			case opPopTimeout:
 				d := time.Duration(0)
