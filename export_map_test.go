@@ -102,3 +102,6 @@ func MapProbe(groups int) (n uint64, home func(h uint64) uint64, next func(i uin
 	}
 	return t.n, t.home, t.next
 }
+
+// MapHeaderSize is the size of a Map header.
+const MapHeaderSize = unsafe.Sizeof(Map[int, int]{})

@@ -429,6 +429,11 @@ func TestMapShardPadding(t *testing.T) {
 	if ftutils.MapShardSize != 128 {
 		t.Errorf("shard size = %d; want 128", ftutils.MapShardSize)
 	}
+	// 56 bytes either side of the root pointer: no other object shares
+	// its 64-byte cache line, however the Map is aligned.
+	if ftutils.MapHeaderSize != 120 {
+		t.Errorf("Map header size = %d; want 120", ftutils.MapHeaderSize)
+	}
 }
 
 func TestMapOptions(t *testing.T) {
