@@ -103,5 +103,9 @@ func MapProbe(groups int) (n uint64, home func(h uint64) uint64, next func(i uin
 	return t.n, t.home, t.next
 }
 
-// MapHeaderSize is the size of a Map header.
-const MapHeaderSize = unsafe.Sizeof(Map[int, int]{})
+// MapHeaderSize is the size of a Map header, and MapHeaderWant the size
+// it must have: 56 bytes of padding either side of the root pointer.
+const (
+	MapHeaderSize = unsafe.Sizeof(Map[int, int]{})
+	MapHeaderWant = 2*(cacheLinePad/2-8) + unsafe.Sizeof(uintptr(0))
+)
