@@ -52,10 +52,9 @@ import (
 // (just after a rebuild) to 75 or 87.5 % slot occupancy: 19 to 45 bytes per
 // entry for Map[int, int]. Deleted or replaced entries keep their slot
 // (and whatever their K and V reference) until the shard's next rebuild.
-// Len costs one atomic load per shard. The Map value itself is 120 bytes
-// (on 64-bit platforms):
-// padding keeps the root pointer that every operation reads alone in its
-// cache line.
+// Len costs one atomic load per shard. The Map value itself is 120 bytes on
+// 64-bit platforms: padding keeps the root pointer that every operation
+// reads alone in its cache line.
 //
 // Algorithm: per-shard open-addressing tables with 8-slot groups and SWAR
 // control bytes (the Swiss table of Abseil, "SwissTables" CppCon 2017, and
