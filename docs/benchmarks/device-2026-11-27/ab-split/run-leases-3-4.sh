@@ -1,5 +1,6 @@
 #!/bin/bash
-# Fourth run: main vs main + a padded Map header (the pad branch, 163d3d1, ran as "split"; its files were renamed *-pad.txt).
+# Leases 3 and 4: main (a583bdd) vs .devbin/*-split.test, which was the Map branch with a one-word
+# header (7b44afd) in lease 3 and main + the padded header (163d3d1) in lease 4 (files renamed *-pad.txt).
 set -u
 R=$(pwd); B=$R/.devbin; O=${OUT:-/tmp/out}; mkdir -p "$O"
 T0=$(date +%s); el() { echo "[$(( $(date +%s) - T0 ))s] $*"; }
