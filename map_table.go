@@ -20,10 +20,10 @@ import (
 //	                         │  shard = h >> 40 & smask (bits 40..63 of the hash)
 //	                         ▼
 //	             tables[shard] (atomic pointer; 8 bytes per shard, dense)
-//	             shards[shard] = mapShard{mu, count, &tables[shard]}  (128 bytes, padded; writers only)
+//	             shards[shard] = mapShard{mu, count, &tables[shard], used}  (128 bytes, padded; writers only)
 //	                         │
 //	                         ▼
-//	             mapTable{groups[], n, used, limit, frozen}
+//	             mapTable{groups[], n, limit, frozen}
 //	                         │  first group g = home(h), then
 //	                         ▼  linear probing over groups
 //	             groups[g] = {ctrl (8 control bytes), slots[8] ({key, val})}
@@ -114,12 +114,14 @@ type mapGroup[K comparable, V any] struct {
 
 // mapTable is one shard's hash table: len(groups) groups of eight slots;
 // slot p is groups[p/8].slots[p%8]. groups and n never change; the other
-// fields are owned by the shard's mu.
+// fields are owned by the shard's mu. The count of used slots, which every
+// write changes, lives in the shard: here it would share a cache line with
+// groups and n, which every Load reads, and each write on one core would
+// evict that line from the others.
 type mapTable[K comparable, V any] struct {
 	groups []mapGroup[K, V]
 	n      uint64 // len(groups) (any positive number)
-	used   int    // full + deleted slots; owned by mu
-	limit  int    // used may not exceed this (3/4 or 7/8 of the slots); fixed
+	limit  int    // mapShard.used may not exceed this (3/4 or 7/8 of the slots)
 	// frozen is set (under mu) when an iterator takes the table: from then on
 	// the table is immutable and the next writer rebuilds the shard first.
 	frozen atomic.Bool
@@ -131,7 +133,8 @@ type mapShard[K comparable, V any] struct {
 	mu    sync.Mutex                      // serializes writers and rebuilds of this shard
 	count atomic.Int64                    // live entries; written under mu
 	table *atomic.Pointer[mapTable[K, V]] // this shard's entry of mapRoot.tables
-	_     [cacheLinePad - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(atomic.Int64{}) - unsafe.Sizeof(uintptr(0))]byte
+	used  int                             // full + deleted slots of *table; owned by mu
+	_     [cacheLinePad - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(atomic.Int64{}) - 2*unsafe.Sizeof(uintptr(0))]byte
 }
 
 // mapRoot is initialized once per Map (lazily for the zero value) and never
@@ -457,7 +460,8 @@ func (t *mapTable[K, V]) locate(k K, h uint64) (fp int, eg uint64) {
 // it; if fp >= 0 it then tombstones k's old slot fp. When both are in one
 // group a single control-word store does both, so no reader sees two live
 // slots for k in one group. The caller holds the shard's mu, the table is
-// not frozen and t.used < t.limit.
+// not frozen and has a fresh slot left (mapShard.used < t.limit); the caller
+// counts the slot.
 func (t *mapTable[K, V]) appendSlot(eg uint64, k K, v V, h uint64, fp int) {
 	meta := t.groups[eg].ctrl.Load()
 	j := uint(bits.TrailingZeros64(mapMatchZero(meta)) >> 3)
@@ -471,7 +475,6 @@ func (t *mapTable[K, V]) appendSlot(eg uint64, k K, v V, h uint64, fp int) {
 	if fp >= 0 {
 		t.tombstone(fp)
 	}
-	t.used++
 }
 
 // tombstone marks slot p deleted. The caller holds the shard's mu.
@@ -494,18 +497,35 @@ func (s *mapShard[K, V]) writable(r *mapRoot[K, V]) *mapTable[K, V] {
 // rebuild copies the live entries of old (nil: none) into a new table sized
 // for them (growing or shrinking) and publishes it. Readers keep using old
 // until they next load the shard's table. The caller holds s.mu.
+//
+// A rebuild of a large shard is bound by memory latency: hashing a key may
+// read memory the key points to (a boxed int in a Map[any, V], a string's
+// bytes), and each entry lands in a random group of the new table. So it
+// works a group at a time, hashing all of the group's live keys before
+// inserting any (the loads are independent, and the CPU overlaps their
+// misses), and it fills the new table with plain stores, which are safe
+// because no other goroutine can see the table before s.table.Store
+// publishes it (an atomic store on amd64 is a locked exchange, which
+// would drain the store buffer once per entry).
 func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTable[K, V] {
 	live := int(s.count.Load())
 	t := newMapTable[K, V](live+1, r.vmode == mapValWord)
 	if old != nil {
+		var hs [mapGroupSlots]uint64
 		for gi := range old.groups {
-			for m := old.groups[gi].ctrl.Load() & mapMSBs; m != 0; m &= m - 1 {
-				sl := &old.groups[gi].slots[bits.TrailingZeros64(m)>>3]
-				t.insertFresh(sl, r.hash(sl.key))
+			g := &old.groups[gi]
+			full := g.ctrl.Load() & mapMSBs
+			for m := full; m != 0; m &= m - 1 {
+				j := bits.TrailingZeros64(m) >> 3 & (mapGroupSlots - 1)
+				hs[j] = r.hash(g.slots[j].key)
+			}
+			for m := full; m != 0; m &= m - 1 {
+				j := bits.TrailingZeros64(m) >> 3 & (mapGroupSlots - 1)
+				t.insertFresh(&g.slots[j], hs[j])
 			}
 		}
 	}
-	t.used = live
+	s.used = live
 	s.table.Store(t)
 	return t
 }
@@ -515,11 +535,15 @@ func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTabl
 func (t *mapTable[K, V]) insertFresh(sl *mapSlot[K, V], h uint64) {
 	i := t.home(h)
 	for {
-		meta := t.groups[i].ctrl.Load()
-		if e := mapMatchZero(meta); e != 0 {
+		g := &t.groups[i]
+		// Safe: the table is not yet published (see rebuild), so plain
+		// accesses to its control words race with nothing; the atomic
+		// store that publishes it orders them before every reader's load.
+		ctrl := (*uint64)(unsafe.Pointer(&g.ctrl))
+		if e := mapMatchZero(*ctrl); e != 0 {
 			j := uint(bits.TrailingZeros64(e) >> 3)
-			t.groups[i].slots[j] = *sl
-			t.groups[i].ctrl.Store(meta | (mapMetaFull|h&0x7f)<<(8*j))
+			g.slots[j&(mapGroupSlots-1)] = *sl
+			*ctrl |= (mapMetaFull | h&0x7f) << (8 * j)
 			return
 		}
 		i = t.next(i)
@@ -533,7 +557,7 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 	if fp >= 0 && mapStoreVal(r.vmode, &t.slot(fp).val, v) {
 		return
 	}
-	if t.used >= t.limit {
+	if s.used >= t.limit {
 		t = s.rebuild(r, t)
 		fp, eg = t.locate(k, h)
 	}
@@ -545,6 +569,7 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 		s.count.Add(1)
 	}
 	t.appendSlot(eg, k, v, h, fp)
+	s.used++
 }
 
 // remove deletes k's live slot fp. It may shrink the shard when fewer than
