@@ -1625,3 +1625,80 @@ func TestMapProbeInBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestMapStressStaleSlot makes the writers that look a key up without the
+// lock first (CompareAndSwap, CompareAndDelete, LoadAndDelete) race with
+// writers that move the key to another slot, so that what the lock-free
+// pre-check saw is often stale by the time the lock is taken. Values are
+// strings, which are never updated in place: every successful replacement
+// appends a slot and kills the old one. A writer that trusted its
+// pre-check (or the slot it found) would let two CompareAndSwaps both
+// succeed from one value (a lost increment), or two deleters both take one
+// token (and leave the shard's count wrong).
+func TestMapStressStaleSlot(t *testing.T) {
+	workers, iters := 4, stress.Scale(20000)
+	t.Run("CompareAndSwap", func(t *testing.T) {
+		stress.Sweep(t, func(t *testing.T, procs int) {
+			m := ftutils.NewMap[int, string](ftutils.WithMapShards(1))
+			m.Store(0, "0")
+			m.Store(1, "0")
+			var incs [2]atomic.Int64
+			stress.Run(workers, func(g int) {
+				for i := range iters {
+					k := (g + i) % 2
+					for {
+						v, _ := m.Load(k)
+						n, _ := strconv.Atoi(v)
+						if m.CompareAndSwap(k, v, strconv.Itoa(n+1)) {
+							incs[k].Add(1)
+							break
+						}
+					}
+				}
+			})
+			for k := range 2 {
+				v, _ := m.Load(k)
+				if n, _ := strconv.Atoi(v); int64(n) != incs[k].Load() {
+					t.Errorf("key %d = %d after %d successful CompareAndSwap increments", k, n, incs[k].Load())
+				}
+			}
+			if m.Len() != 2 {
+				t.Errorf("Len() = %d; want 2", m.Len())
+			}
+		})
+	})
+	t.Run("Delete", func(t *testing.T) {
+		stress.Sweep(t, func(t *testing.T, procs int) {
+			// Key 0 holds a token; whoever deletes it stores the next one.
+			m := ftutils.NewMap[int, string](ftutils.WithMapShards(1))
+			m.Store(0, "t0")
+			var minted atomic.Int64 // tokens t1, t2, ... as they are stored
+			taken := make([]atomic.Int32, workers*iters+1)
+			stress.Run(workers, func(g int) {
+				for i := range iters {
+					var tok string
+					var ok bool
+					if (g+i)%2 == 0 {
+						tok, ok = m.LoadAndDelete(0)
+					} else if tok, ok = m.Load(0); ok {
+						ok = m.CompareAndDelete(0, tok)
+					}
+					if ok {
+						j, _ := strconv.Atoi(tok[1:])
+						taken[j].Add(1)
+						m.Store(0, "t"+strconv.Itoa(int(minted.Add(1))))
+					}
+				}
+			})
+			last, ok := m.Load(0)
+			if want := "t" + strconv.Itoa(int(minted.Load())); !ok || last != want || m.Len() != 1 {
+				t.Fatalf("after the run: Load(0) = %q, %v and Len() = %d; want %q, true and 1", last, ok, m.Len(), want)
+			}
+			for j := range minted.Load() { // every token but the last was taken exactly once
+				if c := taken[j].Load(); c != 1 {
+					t.Fatalf("token t%d taken %d times; want 1", j, c)
+				}
+			}
+		})
+	})
+}
