@@ -209,7 +209,7 @@ func (m *Map[K, V]) Store(k K, v V) {
 	r := m.rootForWrite()
 	h := r.hash(k)
 	s := r.shard(h)
-	s.mu.Lock()
+	s.lock()
 	t := s.writable(r)
 	fp, eg := t.locate(k, h)
 	s.put(r, t, k, v, h, fp, eg)
@@ -232,7 +232,7 @@ func (m *Map[K, V]) LoadOrStore(k K, v V) (actual V, loaded bool) {
 
 func (m *Map[K, V]) loadOrStoreSlow(r *mapRoot[K, V], h uint64, k K, v V) (V, bool) {
 	s := r.shard(h)
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	t := s.writable(r)
 	fp, eg := t.locate(k, h)
@@ -255,7 +255,7 @@ func (m *Map[K, V]) LoadAndDelete(k K) (v V, loaded bool) {
 
 func (m *Map[K, V]) loadAndDeleteSlow(r *mapRoot[K, V], h uint64, k K) (v V, loaded bool) {
 	s := r.shard(h)
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	t := s.table.Load()
 	if t == nil {
@@ -283,7 +283,7 @@ func (m *Map[K, V]) Swap(k K, v V) (previous V, loaded bool) {
 	r := m.rootForWrite()
 	h := r.hash(k)
 	s := r.shard(h)
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	t := s.writable(r)
 	fp, eg := t.locate(k, h)
@@ -305,7 +305,7 @@ func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
 		return false
 	}
 	s := r.shard(h)
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	t := s.writable(r)
 	fp, eg := t.locate(k, h)
@@ -326,7 +326,7 @@ func (m *Map[K, V]) CompareAndDelete(k K, old V) (deleted bool) {
 		return false
 	}
 	s := r.shard(h)
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	t := s.writable(r)
 	fp, _ := t.locate(k, h)
@@ -399,7 +399,7 @@ func (m *Map[K, V]) Compute(k K, f func(old V, loaded bool) (V, ComputeOp)) (act
 	r := m.rootForWrite()
 	h := r.hash(k)
 	s := r.shard(h)
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	t := s.writable(r)
 	fp, eg := t.locate(k, h)
@@ -509,7 +509,7 @@ func (m *Map[K, V]) Clear() {
 		if s.table.Load() == nil {
 			continue
 		}
-		s.mu.Lock()
+		s.lock()
 		s.table.Store(nil)
 		s.count.Store(0)
 		s.mu.Unlock()

@@ -134,7 +134,10 @@ type mapShard[K comparable, V any] struct {
 	count atomic.Int64                    // live entries; written under mu
 	table *atomic.Pointer[mapTable[K, V]] // this shard's entry of mapRoot.tables
 	used  int                             // full + deleted slots of *table; owned by mu
-	_     [cacheLinePad - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(atomic.Int64{}) - 2*unsafe.Sizeof(uintptr(0))]byte
+	// copying is the rebuild in progress while the holder of mu copies a
+	// large table, so that writers who arrive meanwhile help (mapCopy).
+	copying atomic.Pointer[mapCopy[K, V]]
+	_       [cacheLinePad - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(atomic.Int64{}) - 3*unsafe.Sizeof(uintptr(0))]byte
 }
 
 // mapRoot is initialized once per Map (lazily for the zero value) and never
@@ -510,7 +513,15 @@ func (s *mapShard[K, V]) writable(r *mapRoot[K, V]) *mapTable[K, V] {
 func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTable[K, V] {
 	live := int(s.count.Load())
 	t := newMapTable[K, V](live+1, r.vmode == mapValWord)
-	if old != nil {
+	if old != nil && len(old.groups) >= mapCopyMinGroups {
+		c := &mapCopy[K, V]{r: r, old: old, t: t, chunks: (int64(len(old.groups)) + mapCopyChunk - 1) / mapCopyChunk}
+		s.copying.Store(c)
+		c.help()
+		for c.done.Load() < c.chunks {
+			runtime.Gosched() // a helper is finishing its last chunk
+		}
+		s.copying.Store(nil)
+	} else if old != nil {
 		var hs [mapGroupSlots]uint64
 		for gi := range old.groups {
 			g := &old.groups[gi]
@@ -528,6 +539,93 @@ func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTabl
 	s.used = live
 	s.table.Store(t)
 	return t
+}
+
+// lock takes s.mu, first helping with the rebuild that holds it, if any.
+func (s *mapShard[K, V]) lock() {
+	if c := s.copying.Load(); c != nil {
+		c.help()
+	}
+	s.mu.Lock()
+}
+
+const (
+	// mapCopyMinGroups is the smallest table (8192 slots) whose rebuild
+	// other writers help with; below it, one goroutine copies.
+	mapCopyMinGroups = 1024
+	// mapCopyChunk is the number of groups a helper claims at a time.
+	mapCopyChunk = 128
+)
+
+// mapCopy is a rebuild of a large table that other goroutines can help with.
+// Without help, a rebuild is a pause for everyone: the writer that holds the
+// shard's lock copies the shard (memory-latency bound, about 10 ms for 100K
+// entries), and every other writer soon picks a key of that shard and
+// waits, so on 16 cores a growing map kept half the CPUs idle. With it,
+// writers that find the copy under way claim chunks of the old table and
+// copy them too, in the manner of Java's ConcurrentHashMap transfer (Doug
+// Lea, java.util.concurrent, "transfer" and "helpTransfer"), so waiting
+// turns into copying and the pause shrinks with the number of writers.
+//
+// The old table is immutable during the copy (its shard's lock is held
+// throughout), and the new one is unpublished: helpers claim free slots of
+// it with a CAS on the group's control word, then write the slot plainly;
+// nobody reads a slot of the new table until the rebuilder has seen every
+// chunk done (done, which orders the helpers' writes before it) and
+// publishes it.
+type mapCopy[K comparable, V any] struct {
+	r      *mapRoot[K, V]
+	old, t *mapTable[K, V]
+	chunks int64
+	next   atomic.Int64 // next chunk to claim
+	done   atomic.Int64 // chunks copied
+}
+
+// help copies chunks of the old table into the new one until none is left
+// to claim.
+func (c *mapCopy[K, V]) help() {
+	for {
+		i := c.next.Add(1) - 1
+		if i >= c.chunks {
+			return
+		}
+		end := min(int(i+1)*mapCopyChunk, len(c.old.groups))
+		var hs [mapGroupSlots]uint64
+		for gi := int(i) * mapCopyChunk; gi < end; gi++ {
+			g := &c.old.groups[gi]
+			full := g.ctrl.Load() & mapMSBs
+			for m := full; m != 0; m &= m - 1 {
+				j := bits.TrailingZeros64(m) >> 3 & (mapGroupSlots - 1)
+				hs[j] = c.r.hash(g.slots[j].key)
+			}
+			for m := full; m != 0; m &= m - 1 {
+				j := bits.TrailingZeros64(m) >> 3 & (mapGroupSlots - 1)
+				c.t.insertShared(&g.slots[j], hs[j])
+			}
+		}
+		c.done.Add(1)
+	}
+}
+
+// insertShared is insertFresh for a table that several helpers of one
+// mapCopy fill at once: a CAS on the control word claims the slot, which
+// the claimer then writes; the others only read control words.
+func (t *mapTable[K, V]) insertShared(sl *mapSlot[K, V], h uint64) {
+	i := t.home(h)
+	for {
+		g := &t.groups[i]
+		meta := g.ctrl.Load()
+		e := mapMatchZero(meta)
+		if e == 0 {
+			i = t.next(i)
+			continue
+		}
+		j := uint(bits.TrailingZeros64(e) >> 3)
+		if g.ctrl.CompareAndSwap(meta, meta|(mapMetaFull|h&0x7f)<<(8*j)) {
+			g.slots[j&(mapGroupSlots-1)] = *sl
+			return
+		}
+	}
 }
 
 // insertFresh copies sl into a table nobody else can see yet; sl's key is
@@ -592,7 +690,7 @@ func (s *mapShard[K, V]) frozenTable() *mapTable[K, V] {
 	if t := s.table.Load(); t != nil && t.frozen.Load() {
 		return t
 	}
-	s.mu.Lock()
+	s.lock()
 	t := s.table.Load()
 	if t != nil {
 		t.frozen.Store(true)

@@ -1702,3 +1702,47 @@ func TestMapStressStaleSlot(t *testing.T) {
 		})
 	})
 }
+
+// TestMapStressHelpedRebuild grows one shard past the size whose rebuilds
+// other writers help with (8192 slots), with several writers inserting at
+// once, so that writers arriving during a rebuild copy parts of it. Every
+// insert must survive the copies (a helper that lost or duplicated an entry
+// shows up in the final contents, or in Len), and each writer re-reads its
+// own earlier keys as it goes.
+func TestMapStressHelpedRebuild(t *testing.T) {
+	stress.Sweep(t, func(t *testing.T, procs int) {
+		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
+		const writers = 4
+		n := max(stress.Scale(100000), 6000) // per writer; 24000 or more keys in all
+		stress.Run(writers, func(w int) {
+			for i := range n {
+				k := i*writers + w
+				if _, loaded := m.LoadOrStore(k, -k); loaded {
+					t.Errorf("LoadOrStore(%d) found the key before it was stored", k)
+					return
+				}
+				j := (i/2)*writers + w
+				if v, ok := m.Load(j); !ok || v != -j {
+					t.Errorf("Load(%d) = %d, %v; want %d, true", j, v, ok, -j)
+					return
+				}
+			}
+		})
+		if got, want := m.Len(), writers*n; got != want {
+			t.Fatalf("Len() = %d; want %d", got, want)
+		}
+		seen := make([]bool, writers*n)
+		m.Range(func(k, v int) bool {
+			if k < 0 || k >= len(seen) || seen[k] || v != -k {
+				t.Fatalf("Range: key %d, value %d (seen before: %v)", k, v, k >= 0 && k < len(seen) && seen[k])
+			}
+			seen[k] = true
+			return true
+		})
+		for k, ok := range seen {
+			if !ok {
+				t.Fatalf("key %d missing after the run", k)
+			}
+		}
+	})
+}
