@@ -57,20 +57,21 @@ import (
 // reads alone in its cache line.
 //
 // Algorithm: per-shard open-addressing tables with 8-slot groups and SWAR
-// control bytes (the Swiss table of Abseil, "SwissTables" CppCon 2017, and
-// Go 1.24's runtime maps), searched lock-free as in CLHT (David, Guerraoui,
+// control bytes (the Swiss table of Abseil, "SwissTables" CppCon 2017, and Go
+// 1.24's runtime maps), searched lock-free as in CLHT (David, Guerraoui,
 // Trigonakis, "Asynchronized Concurrency", ASPLOS 2015) and xsync.Map. We
 // deviate from both: slots are append-only (a replaced value goes to a fresh
 // slot and the old one becomes a tombstone, unless one word of it can be
-// updated in place atomically: a word value, or the data word of an
-// interface value whose dynamic type stays the same), so readers read keys and values inline without pointer
-// hops or per-write allocation, and growth, shrink and
+// updated in place atomically: a word value, or the data word of an interface
+// value whose dynamic type stays the same), so readers read keys and values
+// inline without pointer hops or per-write allocation, and growth, shrink and
 // tombstone removal are one rebuild per shard under that shard's lock
-// (readers never wait; a writer waits at most one shard's copy). Iterators
-// freeze the table of the shard they visit, so the next write to that shard
-// copies it first. The hash is seeded per map: [hash/maphash] for strings
-// and other keys, a seeded multiply-mix for integer keys, so keys chosen by
-// an attacker cannot force collisions.
+// (readers never wait; a writer waits at most one shard's copy, and helps
+// with it if the shard is large). Iterators freeze the table of the shard
+// they visit, so the next write to that shard copies it first. The hash is
+// seeded per map: [hash/maphash] for strings and other keys, a seeded
+// multiply-mix for integer keys, so keys chosen by an attacker cannot force
+// collisions.
 type Map[K comparable, V any] struct {
 	_ noCopy
 	// The padding keeps root, which every operation reads, alone in its

@@ -63,7 +63,11 @@ import (
 // one shard's lock while it copies that shard, so the longest pause a writer
 // can see is one shard's copy, and readers never wait. Shards make that
 // bound a small, configurable fraction of the map without a multi-phase
-// migration protocol, and the shard lock doubles as the write lock.
+// migration protocol, and the shard lock doubles as the write lock. A large
+// shard's copy is still cooperative in one limited sense (mapCopy): the
+// writers that arrive while it runs help copy it before they wait, so that
+// on many cores a growing map's pauses do not leave most of them idle. The
+// copy stays under the shard's lock: no writer ever sees two tables.
 
 const (
 	mapGroupSlots = 8
