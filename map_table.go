@@ -505,15 +505,11 @@ func (s *mapShard[K, V]) writable(r *mapRoot[K, V]) *mapTable[K, V] {
 // for them (growing or shrinking) and publishes it. Readers keep using old
 // until they next load the shard's table. The caller holds s.mu.
 //
-// A rebuild of a large shard is bound by memory latency: hashing a key may
-// read memory the key points to (a boxed int in a Map[any, V], a string's
-// bytes), and each entry lands in a random group of the new table. So it
-// works a group at a time, hashing all of the group's live keys before
-// inserting any (the loads are independent, and the CPU overlaps their
-// misses), and it fills the new table with plain stores, which are safe
-// because no other goroutine can see the table before s.table.Store
-// publishes it (an atomic store on amd64 is a locked exchange, which
-// would drain the store buffer once per entry).
+// A rebuild is bound by memory latency (see copyGroups). A small one fills
+// the new table with plain stores, which are safe because no other
+// goroutine can see the table before s.table.Store publishes it (an atomic
+// store on amd64 is a locked exchange, which would drain the store buffer
+// once per entry); a large one lets other writers help (mapCopy).
 func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTable[K, V] {
 	live := int(s.count.Load())
 	t := newMapTable[K, V](live+1, r.vmode == mapValWord)
@@ -526,19 +522,7 @@ func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTabl
 		}
 		s.copying.Store(nil)
 	} else if old != nil {
-		var hs [mapGroupSlots]uint64
-		for gi := range old.groups {
-			g := &old.groups[gi]
-			full := g.ctrl.Load() & mapMSBs
-			for m := full; m != 0; m &= m - 1 {
-				j := bits.TrailingZeros64(m) >> 3 & (mapGroupSlots - 1)
-				hs[j] = r.hash(g.slots[j].key)
-			}
-			for m := full; m != 0; m &= m - 1 {
-				j := bits.TrailingZeros64(m) >> 3 & (mapGroupSlots - 1)
-				t.insertFresh(&g.slots[j], hs[j])
-			}
-		}
+		t.copyGroups(r, old, 0, len(old.groups), false)
 	}
 	s.used = live
 	s.table.Store(t)
@@ -594,20 +578,36 @@ func (c *mapCopy[K, V]) help() {
 			return
 		}
 		end := min(int(i+1)*mapCopyChunk, len(c.old.groups))
-		var hs [mapGroupSlots]uint64
-		for gi := int(i) * mapCopyChunk; gi < end; gi++ {
-			g := &c.old.groups[gi]
-			full := g.ctrl.Load() & mapMSBs
-			for m := full; m != 0; m &= m - 1 {
-				j := bits.TrailingZeros64(m) >> 3 & (mapGroupSlots - 1)
-				hs[j] = c.r.hash(g.slots[j].key)
-			}
-			for m := full; m != 0; m &= m - 1 {
-				j := bits.TrailingZeros64(m) >> 3 & (mapGroupSlots - 1)
-				c.t.insertShared(&g.slots[j], hs[j])
+		c.t.copyGroups(c.r, c.old, int(i)*mapCopyChunk, end, true)
+		c.done.Add(1)
+	}
+}
+
+// copyGroups copies the live entries of old.groups[from:to] into t, which is
+// not yet published: by insertShared if several helpers of a mapCopy fill t
+// at once (shared), else by insertFresh. It works a group at a time,
+// hashing all of the group's live keys before inserting any: hashing may
+// read memory the key points to (a boxed int in a Map[any, V], a string's
+// bytes), and those loads are independent, so the CPU overlaps their cache
+// misses. (Also touching each key's home group in t before the inserts, to
+// overlap those misses too, measured no better on the 2-core box.)
+func (t *mapTable[K, V]) copyGroups(r *mapRoot[K, V], old *mapTable[K, V], from, to int, shared bool) {
+	var hs [mapGroupSlots]uint64
+	for gi := from; gi < to; gi++ {
+		g := &old.groups[gi]
+		full := g.ctrl.Load() & mapMSBs
+		for m := full; m != 0; m &= m - 1 {
+			j := bits.TrailingZeros64(m) >> 3 & (mapGroupSlots - 1)
+			hs[j] = r.hash(g.slots[j].key)
+		}
+		for m := full; m != 0; m &= m - 1 {
+			j := bits.TrailingZeros64(m) >> 3 & (mapGroupSlots - 1)
+			if shared {
+				t.insertShared(&g.slots[j], hs[j])
+			} else {
+				t.insertFresh(&g.slots[j], hs[j])
 			}
 		}
-		c.done.Add(1)
 	}
 }
 
