@@ -207,8 +207,15 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 
 // Store sets the value for k.
 func (m *Map[K, V]) Store(k K, v V) {
-	r := m.rootForWrite()
-	h := r.hash(k)
+	// The lock-free look-up first, although Store needs no answer from it:
+	// it brings k's groups into this core's cache before the shard's lock
+	// is taken, so that the probe under the lock does not wait for another
+	// core's writes to travel while every other writer of the shard waits.
+	r, h, _, _ := m.find(k)
+	if r == nil {
+		r = m.rootForWrite()
+		h = r.hash(k)
+	}
 	s := r.shard(h)
 	s.lock()
 	t := s.writable(r)
