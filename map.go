@@ -37,7 +37,8 @@ import (
 // has the tables): a Load of an int key in a 1K-entry map costs about 7 ns
 // serially and never allocates; Range, Len, Clear and Delete never allocate.
 // Writes allocate nothing per call: keys and values live inline in the
-// table, and a shard's table is rebuilt (2 allocations: header and groups;
+// table, and a shard's table is rebuilt (2 allocations: header and groups,
+// plus a small record for the helpers of a table of 8192 slots or more;
 // the live entries are copied) once its fresh slots run out, after about
 // 1 to 4/3 times as many slot-consuming writes as it holds entries (see
 // newMapTable). Inserting a key consumes a slot; so does replacing a value,

@@ -547,8 +547,8 @@ const (
 
 // mapCopy is a rebuild of a large table that other goroutines can help with.
 // Without help, a rebuild is a pause for everyone: the writer that holds the
-// shard's lock copies the shard (memory-latency bound, about 10 ms for 100K
-// entries), and every other writer soon picks a key of that shard and
+// shard's lock copies the shard (memory-latency bound: milliseconds for a
+// shard of 100K entries), and every other writer soon picks a key of that shard and
 // waits, so on 16 cores a growing map kept half the CPUs idle. With it,
 // writers that find the copy under way claim chunks of the old table and
 // copy them too, in the manner of Java's ConcurrentHashMap transfer (Doug
