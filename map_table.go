@@ -513,7 +513,7 @@ func (s *mapShard[K, V]) writable(r *mapRoot[K, V]) *mapTable[K, V] {
 func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTable[K, V] {
 	live := int(s.count.Load())
 	t := newMapTable[K, V](live+1, r.vmode == mapValWord)
-	if old != nil && len(old.groups) >= mapCopyMinGroups {
+	if old != nil && len(old.groups) >= mapCopyMinGroups && runtime.GOMAXPROCS(0) >= mapCopyMinProcs {
 		c := &mapCopy[K, V]{r: r, old: old, t: t, chunks: (int64(len(old.groups)) + mapCopyChunk - 1) / mapCopyChunk}
 		s.copying.Store(c)
 		c.help()
@@ -539,10 +539,20 @@ func (s *mapShard[K, V]) lock() {
 
 const (
 	// mapCopyMinGroups is the smallest table (8192 slots) whose rebuild
-	// other writers help with; below it, one goroutine copies.
+	// other writers help with; below it (or below mapCopyMinProcs), one
+	// goroutine copies.
 	mapCopyMinGroups = 1024
 	// mapCopyChunk is the number of groups a helper claims at a time.
 	mapCopyChunk = 128
+	// mapCopyMinProcs is the least GOMAXPROCS at which rebuilds take
+	// helpers. A helper claims each slot of the new table with a CAS,
+	// which waits for the slot's cache line where the serial copy's plain
+	// stores let several misses overlap; with two Ps a second copier
+	// does not make up for that (measured on 2 vCPUs: growth rows 10 to 20 %
+	// slower at -cpu 2 with helpers), with four it does (16-vCPU Xeon:
+	// LoadOrStoreUnique and LoadOrStoreBalanced 1.2 to 1.3x faster at
+	// -cpu 4, 1.75x at -cpu 16; docs/benchmarks/map.md, round 5).
+	mapCopyMinProcs = 4
 )
 
 // mapCopy is a rebuild of a large table that other goroutines can help with.
