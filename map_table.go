@@ -509,7 +509,8 @@ func (s *mapShard[K, V]) writable(r *mapRoot[K, V]) *mapTable[K, V] {
 // the new table with plain stores, which are safe because no other
 // goroutine can see the table before s.table.Store publishes it (an atomic
 // store on amd64 is a locked exchange, which would drain the store buffer
-// once per entry); a large one lets other writers help (mapCopy).
+// once per entry); a large one, when GOMAXPROCS is 4 or more, lets other
+// writers help (mapCopy).
 func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTable[K, V] {
 	live := int(s.count.Load())
 	t := newMapTable[K, V](live+1, r.vmode == mapValWord)
