@@ -1704,7 +1704,8 @@ func TestMapStressStaleSlot(t *testing.T) {
 }
 
 // TestMapStressHelpedRebuild grows one shard past the size whose rebuilds
-// other writers help with (8192 slots), with several writers inserting at
+// other writers help with (8192 slots; helpers join at GOMAXPROCS 4 and up,
+// which the sweep always includes), with several writers inserting at
 // once, so that writers arriving during a rebuild copy parts of it. Every
 // insert must survive the copies (a helper that lost or duplicated an entry
 // shows up in the final contents, or in Len), and each writer re-reads its
