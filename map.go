@@ -33,29 +33,30 @@ import (
 // present, and they reflect each shard as it was at some point during the
 // call. Len is exact when no writes run concurrently.
 //
-// Cost (2-vCPU AMD EPYC Zen 4 under KVM, Go 1.26; docs/benchmarks/map.md
-// has the tables): a Load of an int key in a 1K-entry map costs about 7 ns
-// serially and never allocates; Range, Len, Clear and Delete never allocate.
-// Writes allocate nothing per call: keys and values live inline in the
-// table, and a shard's table is rebuilt (2 allocations: header and groups,
-// plus a small record for the helpers of a table of 8192 slots or more;
-// the live entries are copied) once its fresh slots run out, after about
-// 1 to 4/3 times as many slot-consuming writes as it holds entries (see
-// newMapTable). Inserting a key consumes a slot; so does replacing a value,
-// except when V is a pointer-free 8-byte integer or float type (Map[K, int],
-// Map[K, float64] and the like), whose values are overwritten in place by
-// one atomic store and read by an atomic load, and when V is an interface
-// type and the new value has the dynamic type of the old one (a Map[K, any]
-// of ints, a Map[K, error]), where only the interface's data word is
-// overwritten, by one atomic pointer store. Amortized a slot-consuming write costs about
-// 35 to 45 bytes for Map[int, int], a few percent of an allocation. Memory
-// per entry is one control byte plus one {K, V} slot per slot, at 37.5 %
-// (just after a rebuild) to 75 or 87.5 % slot occupancy: 19 to 45 bytes per
-// entry for Map[int, int]. Deleted or replaced entries keep their slot
-// (and whatever their K and V reference) until the shard's next rebuild.
-// Len costs one atomic load per shard. The Map value itself is 120 bytes on
-// 64-bit platforms: padding keeps the root pointer that every operation
-// reads alone in its cache line.
+// Cost (2-vCPU AMD EPYC Zen 4 under KVM, Go 1.26; docs/benchmarks/map.md has
+// the tables): a Load of an int key in a 1K-entry map costs about 7 ns
+// serially and never allocates; Range, Len and Clear never allocate, nor does
+// Delete except when it shrinks a shard (a rebuild, below). Writes allocate
+// nothing per call: keys and values live inline in the table, and a shard's
+// table is rebuilt (2 allocations: header and groups, plus a small record for
+// the helpers of a table of 8192 slots or more at GOMAXPROCS 4 and up; the
+// live entries are copied) once its fresh slots run out, after about 1 to 4/3
+// times as many slot-consuming writes as it holds entries (see newMapTable).
+// Inserting a key consumes a slot; so does replacing a value, except when V
+// is a pointer-free 8-byte integer or float type (Map[K, int], Map[K,
+// float64] and the like), whose values are overwritten in place by one atomic
+// store and read by an atomic load, and when V is an interface type and the
+// new value has the dynamic type of the old one (a Map[K, any] of ints, a
+// Map[K, error]), where only the interface's data word is overwritten, by one
+// atomic pointer store. Amortized a slot-consuming write costs about 35 to 45
+// bytes for Map[int, int], a few percent of an allocation. Memory per entry
+// is one control byte plus one {K, V} slot per slot, at 37.5 % (just after a
+// rebuild) to 75 or 87.5 % slot occupancy: 19 to 45 bytes per entry for
+// Map[int, int]. Deleted or replaced entries keep their slot (and whatever
+// their K and V reference) until the shard's next rebuild. Len costs one
+// atomic load per shard. The Map value itself is 120 bytes on 64-bit
+// platforms: padding keeps the root pointer that every operation reads alone
+// in its cache line.
 //
 // Algorithm: per-shard open-addressing tables with 8-slot groups and SWAR
 // control bytes (the Swiss table of Abseil, "SwissTables" CppCon 2017, and Go
@@ -67,12 +68,12 @@ import (
 // value whose dynamic type stays the same), so readers read keys and values
 // inline without pointer hops or per-write allocation, and growth, shrink and
 // tombstone removal are one rebuild per shard under that shard's lock
-// (readers never wait; a writer waits at most one shard's copy, and helps
-// with it if the shard is large). Iterators freeze the table of the shard
-// they visit, so the next write to that shard copies it first. The hash is
-// seeded per map: [hash/maphash] for strings and other keys, a seeded
-// multiply-mix for integer keys, so keys chosen by an attacker cannot force
-// collisions.
+// (readers never wait; a writer waits at most one shard's copy, and a writer
+// that arrives during a large shard's copy helps with it when GOMAXPROCS is 4
+// or more). Iterators freeze the table of the shard they visit, so the next
+// write to that shard copies it first. The hash is seeded per map:
+// [hash/maphash] for strings and other keys, a seeded multiply-mix for
+// integer keys, so keys chosen by an attacker cannot force collisions.
 type Map[K comparable, V any] struct {
 	_ noCopy
 	// The padding keeps root, which every operation reads, alone in its

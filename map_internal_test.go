@@ -2,6 +2,9 @@ package ftutils
 
 import (
 	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ftutils-go/ftutils/internal/stress"
@@ -47,4 +50,69 @@ func TestMapInsertSharedConcurrent(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMapHelpedRebuildProtocol drives the helpers of a rebuild directly: it
+// rebuilds one large shard over and over while other goroutines keep
+// calling the shard's lock (so that they arrive during the copy and help)
+// and a reader keeps loading keys from whichever table is published. After
+// every rebuild the new table must hold each key exactly once with its
+// value; a rebuilder that published before the last chunk was copied, a
+// helper that counted its chunk done before copying it, or helpers that
+// claimed slots without a CAS, each lose entries here.
+func TestMapHelpedRebuildProtocol(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(mapCopyMinProcs, runtime.GOMAXPROCS(0))))
+	const keys = 12000 // 4000 groups after a rebuild: well above mapCopyMinGroups
+	m := NewMap[int, int](WithMapShards(1))
+	for k := range keys {
+		m.Store(k, -k)
+	}
+	r := m.root.Load()
+	s := &r.shards[0]
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			for !stop.Load() {
+				s.lock()
+				s.mu.Unlock()
+			}
+		})
+	}
+	var bad atomic.Int64
+	wg.Go(func() {
+		for i := 0; !stop.Load(); i++ {
+			k := i * 7919 % keys
+			if v, ok := m.Load(k); !ok || v != -k {
+				bad.Add(1)
+			}
+		}
+	})
+	defer func() {
+		stop.Store(true)
+		wg.Wait()
+	}()
+	for round := range stress.Scale(300) {
+		s.mu.Lock()
+		tb := s.rebuild(r, s.table.Load())
+		s.mu.Unlock()
+		seen := make([]bool, keys)
+		for gi := range tb.groups {
+			for mk := tb.groups[gi].ctrl.Load() & mapMSBs; mk != 0; mk &= mk - 1 {
+				sl := tb.groups[gi].slots[bits.TrailingZeros64(mk)>>3]
+				if sl.key < 0 || sl.key >= keys || seen[sl.key] || sl.val != -sl.key {
+					t.Fatalf("rebuild %d: slot holds %d: %d (duplicate or wrong)", round, sl.key, sl.val)
+				}
+				seen[sl.key] = true
+			}
+		}
+		for k, ok := range seen {
+			if !ok {
+				t.Fatalf("rebuild %d lost key %d", round, k)
+			}
+		}
+	}
+	if n := bad.Load(); n != 0 {
+		t.Errorf("%d concurrent Loads missed a key or saw a wrong value", n)
+	}
 }

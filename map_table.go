@@ -20,7 +20,7 @@ import (
 //	                         │  shard = h >> 40 & smask (bits 40..63 of the hash)
 //	                         ▼
 //	             tables[shard] (atomic pointer; 8 bytes per shard, dense)
-//	             shards[shard] = mapShard{mu, count, &tables[shard], used}  (128 bytes, padded; writers only)
+//	             shards[shard] = mapShard{mu, count, &tables[shard], used, copying}  (128 bytes, padded; writers only)
 //	                         │
 //	                         ▼
 //	             mapTable{groups[], n, limit, frozen}
@@ -34,23 +34,26 @@ import (
 //	0x01          deleted (tombstone): written once, then deleted
 //	0x80 | h&0x7f full: key and value are valid (key immutable)
 //
-// Slots are append-only: a slot is written once while its byte is empty, then
-// published by an atomic store of the control word, and its key is never
-// written again while the table is live. Readers atomically load the control
-// word and only then read the slots it marks full, so every plain slot read
-// happens after the store that published it (race-detector clean without any
-// racy loads). Replacing a value appends a new slot later on the key's probe
-// path and then tombstones the old one; deleting tombstones. The exceptions
-// (mapValMode) are a V that is one pointer-free 8-byte word (Map[K, int] and
-// the like), whose value is overwritten in place by an atomic store and
-// always read by an atomic load (mapLoadVal), and an interface V, whose
-// data word is overwritten in place by an atomic pointer store when the
-// new value has the same dynamic type (the type word, written once, tells
-// which), so such updates of present keys cost no slot. When a table runs out of fresh slots, the
-// shard's writer rebuilds it (copying the live entries into a new table sized
-// for them, which is how the map grows and shrinks) and publishes the new
-// table with one atomic pointer store. Readers that still hold the old table
-// see it frozen at the moment of the swap.
+// Slots of a published table are append-only: a slot is written once while its
+// byte is empty, then published by an atomic store of the control word, and its
+// key is never written again while the table is live. Readers atomically load
+// the control word and only then read the slots it marks full, so every plain
+// slot read happens after the store that published it (race-detector clean
+// without any racy loads). Replacing a value appends a new slot later on the
+// key's probe path and then tombstones the old one; deleting tombstones. The
+// exceptions (mapValMode) are a V that is one pointer-free 8-byte word (Map[K,
+// int] and the like), whose value is overwritten in place by an atomic store
+// and always read by an atomic load (mapLoadVal), and an interface V, whose
+// data word is overwritten in place by an atomic pointer store when the new
+// value has the same dynamic type (the type word, written once, tells which),
+// so such updates of present keys cost no slot. When a table runs out of fresh
+// slots, the shard's writer rebuilds it (copying the live entries into a new
+// table sized for them, which is how the map grows and shrinks) and publishes
+// the new table with one atomic pointer store; while the new table is
+// unpublished, its control words and slots are filled without that per-slot
+// protocol (plain stores, or a CAS per slot when helpers copy too; see rebuild
+// and mapCopy), and the table pointer's store publishes them all. Readers that
+// still hold the old table see it frozen at the moment of the swap.
 //
 // Why not the obvious way (xsync's CLHT buckets holding pointers to immutable
 // heap entries)? That layout allocates on every Store and adds a pointer hop to
@@ -112,7 +115,7 @@ type mapSlot[K comparable, V any] struct {
 // a Load of a large, uncached map takes one memory miss rather than two
 // (one for a separate control-word array, one for the slot).
 type mapGroup[K comparable, V any] struct {
-	ctrl  atomic.Uint64 // written under the shard's mu, read by anyone
+	ctrl  atomic.Uint64 // in a published table: written under the shard's mu, read by anyone (see rebuild for unpublished ones)
 	slots [mapGroupSlots]mapSlot[K, V]
 }
 
