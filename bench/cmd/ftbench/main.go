@@ -92,8 +92,8 @@ func parseFlags(args []string, fs *flag.FlagSet) (options, error) {
 	case gs != "":
 		for f := range strings.SplitSeq(gs, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 {
-				return o, fmt.Errorf("-goroutines: bad count %q", f)
+			if err != nil || n < 1 || n > 1024 {
+				return o, fmt.Errorf("-goroutines: bad count %q (1 to 1024)", f)
 			}
 			o.goroutines = append(o.goroutines, n)
 		}

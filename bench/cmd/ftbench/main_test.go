@@ -236,7 +236,7 @@ func TestParseFlags(t *testing.T) {
 	if err != nil || o.runs != 1 || o.duration != 10*time.Millisecond || o.goroutines[0] != 1 {
 		t.Errorf("parse(-quick) = %+v, %v; want 1 run of 10ms from 1 goroutine", o, err)
 	}
-	for _, bad := range [][]string{{"-goroutines", "0"}, {"-goroutines", "x"}, {"-runs", "-1"}, {"-mode", "csv"}, {"extra"}, {"--threads", "0"}} {
+	for _, bad := range [][]string{{"-goroutines", "0"}, {"-goroutines", "1025"}, {"-goroutines", "x"}, {"-runs", "-1"}, {"-mode", "csv"}, {"extra"}, {"--threads", "0"}} {
 		if _, err := parse(bad...); err == nil {
 			t.Errorf("parse(%q) = nil error; want one", bad)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -110,7 +111,7 @@ func gathererSetup(goroutines int) instance {
 	var total int // written by the consumer, read by close after exited
 	go func() {
 		defer close(exited)
-		for v, err := range gth.Iter(ctx, 1<<62, true) {
+		for v, err := range gth.Iter(ctx, math.MaxInt, true) {
 			if err != nil {
 				return // close cancelled ctx once every key was inserted and read
 			}
