@@ -82,7 +82,7 @@ func TestMapHelpedRebuildProtocol(t *testing.T) {
 	var bad atomic.Int64
 	wg.Go(func() {
 		for i := 0; !stop.Load(); i++ {
-			k := i * 7919 % keys
+			k := i % keys * 7919 % keys // no overflow of a 32-bit int
 			if v, ok := m.Load(k); !ok || v != -k {
 				bad.Add(1)
 			}
