@@ -14,6 +14,13 @@ func SetMapHashMask[K comparable, V any](m *Map[K, V], mask uint64) {
 	m.rootForWrite().hmask = mask
 }
 
+// SetMapLookFirst sets whether m's Store looks k up before it locks (as a
+// map created with GOMAXPROCS >= 4 does), so that both paths run on any
+// machine. Call before first use.
+func SetMapLookFirst[K comparable, V any](m *Map[K, V], on bool) {
+	m.rootForWrite().lookFirst = on
+}
+
 // MapHash returns m's hash of k.
 func MapHash[K comparable, V any](m *Map[K, V], k K) uint64 {
 	return m.rootForWrite().hash(k)

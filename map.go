@@ -209,13 +209,16 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 
 // Store sets the value for k.
 func (m *Map[K, V]) Store(k K, v V) {
-	// The lock-free look-up first, although Store needs no answer from it:
-	// it brings k's groups into this core's cache before the shard's lock
-	// is taken, so that the probe under the lock does not wait for another
-	// core's writes to travel while every other writer of the shard waits.
-	r, h, _, _ := m.find(k)
-	if r == nil {
-		r = m.rootForWrite()
+	r := m.rootForWrite()
+	var h uint64
+	if r.lookFirst {
+		// The lock-free look-up first, although Store needs no answer
+		// from it: it brings k's groups into this core's cache before the
+		// shard's lock is taken, so that the probe under the lock does not
+		// wait for other cores' writes to travel while every other writer
+		// of the shard waits.
+		_, h, _, _ = m.find(k)
+	} else {
 		h = r.hash(k)
 	}
 	s := r.shard(h)

@@ -160,13 +160,16 @@ type mapRoot[K comparable, V any] struct {
 	// updatable in place with one atomic store (a pointer-free word, or
 	// the data word of an interface value), so that a write to a present
 	// key costs no slot (see mapValMode).
-	vmode  mapValMode
-	s0, s1 uint64 // random seeds of the word hash; s1 is odd
-	hmask  uint64 // ANDed into every hash: all ones, except in tests that force collisions
-	smask  uint64 // len(shards) - 1; shard = h >> 40 & smask
-	tables []atomic.Pointer[mapTable[K, V]]
-	seed   maphash.Seed
-	shards []mapShard[K, V]
+	vmode mapValMode
+	// lookFirst: Store runs the lock-free look-up before it locks (see
+	// Store); set when the map is created with GOMAXPROCS >= mapLookFirstMinProcs.
+	lookFirst bool
+	s0, s1    uint64 // random seeds of the word hash; s1 is odd
+	hmask     uint64 // ANDed into every hash: all ones, except in tests that force collisions
+	smask     uint64 // len(shards) - 1; shard = h >> 40 & smask
+	tables    []atomic.Pointer[mapTable[K, V]]
+	seed      maphash.Seed
+	shards    []mapShard[K, V]
 }
 
 // mapConfig collects the options of NewMap.
@@ -189,16 +192,18 @@ func newMapRoot[K comparable, V any](c mapConfig) *mapRoot[K, V] {
 	}
 	n = mapNextPow2(min(n, mapMaxShards))
 	r := &mapRoot[K, V]{
-		seed:   maphash.MakeSeed(),
-		word:   mapKeyWordOf[K](),
-		vcmp:   mapValCmpOf[V](),
-		vmode:  mapValModeOf[V](),
-		s0:     rand.Uint64(),
-		s1:     rand.Uint64() | 1,
-		hmask:  ^uint64(0),
-		smask:  uint64(n - 1),
-		tables: make([]atomic.Pointer[mapTable[K, V]], n),
-		shards: make([]mapShard[K, V], n),
+		seed:  maphash.MakeSeed(),
+		word:  mapKeyWordOf[K](),
+		vcmp:  mapValCmpOf[V](),
+		vmode: mapValModeOf[V](),
+		// A heuristic only: a later change of GOMAXPROCS leaves it as it was.
+		lookFirst: min(runtime.GOMAXPROCS(0), runtime.NumCPU()) >= mapLookFirstMinProcs,
+		s0:        rand.Uint64(),
+		s1:        rand.Uint64() | 1,
+		hmask:     ^uint64(0),
+		smask:     uint64(n - 1),
+		tables:    make([]atomic.Pointer[mapTable[K, V]], n),
+		shards:    make([]mapShard[K, V], n),
 	}
 	for i := range r.shards {
 		r.shards[i].table = &r.tables[i]
@@ -557,6 +562,12 @@ const (
 	// LoadOrStoreUnique and LoadOrStoreBalanced 1.2 to 1.3x faster at
 	// -cpu 4, 1.75x at -cpu 16; docs/benchmarks/map.md, round 5).
 	mapCopyMinProcs = 4
+	// mapLookFirstMinProcs is the least GOMAXPROCS (when the map is
+	// created) at which Store looks k up before it locks: on 16 cores that
+	// made Store-heavy rows 9 to 16 % faster at -cpu 4 and 16, on one core
+	// it made a Store about 11 % slower (18.4 -> 20.4 ns, Map[int, int]),
+	// and on two it measured even (docs/benchmarks/map.md, round 5).
+	mapLookFirstMinProcs = 4
 )
 
 // mapCopy is a rebuild of a large table that other goroutines can help with.

@@ -47,6 +47,17 @@ var mapVariants = []mapVariant{
 		ftutils.SetMapHashMask(m, 0x381) // 8 groups, 2 control bytes
 		return m
 	}},
+	{"look-first", func() mapIntLike {
+		m := ftutils.NewMap[int, int]()
+		ftutils.SetMapLookFirst(m, true) // Store looks k up before it locks
+		return m
+	}},
+	{"look-first-collide", func() mapIntLike {
+		m := ftutils.NewMap[int, int](ftutils.WithMapShards(2))
+		ftutils.SetMapHashMask(m, 0x381)
+		ftutils.SetMapLookFirst(m, true)
+		return m
+	}},
 	{"append-only", func() mapIntLike {
 		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
 		ftutils.SetMapAppendOnly(m) // replaced values take fresh slots
@@ -1669,8 +1680,10 @@ func TestMapStressStaleSlot(t *testing.T) {
 	})
 	t.Run("Delete", func(t *testing.T) {
 		stress.Sweep(t, func(t *testing.T, procs int) {
-			// Key 0 holds a token; whoever deletes it stores the next one.
+			// Key 0 holds a token; whoever deletes it stores the next one
+			// (with Store's look-up before the lock, as with many Ps).
 			m := ftutils.NewMap[int, string](ftutils.WithMapShards(1))
+			ftutils.SetMapLookFirst(m, true)
 			m.Store(0, "t0")
 			var minted atomic.Int64 // tokens t1, t2, ... as they are stored
 			taken := make([]atomic.Int32, workers*iters+1)
