@@ -19,6 +19,15 @@ func SetTestHookPark(f func()) (restore func()) {
 	return func() { testHookPark = old }
 }
 
+// SetTestHookPopGap installs f to be called by Queue.PopTimeout and
+// Queue's waiting pops between their read of the shutdown flag and their
+// TryPop (final: no wait follows), and returns a function that removes it.
+func SetTestHookPopGap(f func(final bool)) (restore func()) {
+	old := testHookPopGap
+	testHookPopGap = f
+	return func() { testHookPopGap = old }
+}
+
 // QueueLayout returns the offsets of the consumer, producer and shared
 // groups of fields in a Queue, for the padding test.
 func QueueLayout() (head, tail, shared uintptr) {

@@ -271,6 +271,9 @@ func (q *Queue[T]) Pop(ctx context.Context) (T, error) {
 // timeout runs from the call and is not restarted by wake-ups.
 func (q *Queue[T]) PopTimeout(d time.Duration) (T, error) {
 	shut := q.shut.Load()
+	if testHookPopGap != nil {
+		testHookPopGap(d <= 0)
+	}
 	if v, ok := q.TryPop(); ok {
 		return v, nil
 	}
@@ -279,7 +282,7 @@ func (q *Queue[T]) PopTimeout(d time.Duration) (T, error) {
 		return zero, ErrShutDown
 	}
 	if d <= 0 {
-		return zero, ErrEmpty
+		return q.emptyOrShut()
 	}
 	deadline := time.Now().Add(d)
 	t, tc := newTimer(d)
@@ -289,6 +292,26 @@ func (q *Queue[T]) PopTimeout(d time.Duration) (T, error) {
 		err = ErrEmpty
 	}
 	return v, err
+}
+
+// emptyOrShut is the answer of a pop that will not wait and whose TryPop
+// failed although shut read false before it: ErrEmpty if the queue is still
+// open (then it was open, and empty, at the failed TryPop), else the item
+// or ErrShutDown of one more TryPop, made now that no item can arrive.
+// Answering ErrEmpty without the second look was not linearizable: a pop
+// delayed between its read of shut and its TryPop could see the queue only
+// after a Shutdown had drained it, and report "empty" for a queue that was
+// never empty while open during the call (found by TestLinQueue).
+func (q *Queue[T]) emptyOrShut() (T, error) {
+	if !q.shut.Load() {
+		var zero T
+		return zero, ErrEmpty
+	}
+	if v, ok := q.TryPop(); ok {
+		return v, nil
+	}
+	var zero T
+	return zero, ErrShutDown
 }
 
 // popSlow waits until it can remove an item, the queue is shut down and
@@ -309,13 +332,24 @@ func (q *Queue[T]) popSlow(done <-chan struct{}, tc <-chan time.Time, deadline t
 	expired := false
 	for {
 		shut := q.shut.Load() // before the pop: no item can arrive after shut
+		if testHookPopGap != nil {
+			testHookPopGap(expired)
+		}
 		if v, ok = q.TryPop(); ok {
 			return v, true, nil
 		}
 		if shut {
 			return v, false, ErrShutDown
 		}
-		if expired || !q.park(done, tc) {
+		if expired {
+			// Giving up says "empty while open": true at the failed pop
+			// only if the queue is still open now (see emptyOrShut).
+			if q.shut.Load() {
+				continue // the next pass returns an item or ErrShutDown
+			}
+			return v, false, nil
+		}
+		if !q.park(done, tc) { // it saw the queue empty and open before waiting
 			return v, false, nil
 		}
 		expired = tc != nil && !time.Now().Before(deadline)

@@ -314,3 +314,58 @@ func TestQueuePopTimeoutLostWakeup(t *testing.T) {
 		t.Fatal("PopTimeout(1ms) still blocked 5s later (released by Shutdown)")
 	}
 }
+
+// TestQueuePopShutdownInGap: a pop reads the shutdown flag (open), and
+// before its TryPop a Shutdown(false) comes and another consumer drains the
+// queue. An "empty" answer would then be false: the queue was never empty
+// while open during the call (it held an item until the shutdown), so the
+// pop must return ErrShutDown. TestLinQueue found the history; the gap hook
+// runs in the popper between the flag's read and the TryPop, which makes
+// the interleaving deterministic. Two paths: PopTimeout(0), which never
+// waits, and a timed pop whose last attempt comes after its deadline.
+func TestQueuePopShutdownInGap(t *testing.T) {
+	t.Run("no wait", func(t *testing.T) {
+		var q ftutils.Queue[int]
+		_ = q.Push(1)
+		var once sync.Once
+		defer ftutils.SetTestHookPopGap(func(final bool) {
+			if final {
+				once.Do(func() {
+					q.Shutdown(false)
+					_, _ = q.TryPop() // another consumer drains the queue
+				})
+			}
+		})()
+		if _, err := q.PopTimeout(0); !errors.Is(err, ftutils.ErrShutDown) {
+			t.Errorf("PopTimeout(0) = %v; want ErrShutDown", err)
+		}
+	})
+	t.Run("deadline passed", func(t *testing.T) {
+		var q ftutils.Queue[int]
+		const d = time.Millisecond
+		start := time.Now()
+		var parked, gapped sync.Once
+		// Before its first wait the popper sees an item slip in (so it
+		// does not park) and its deadline pass; its next attempt is its
+		// last, and the gap hook shuts the queue down and drains it then.
+		defer ftutils.SetTestHookPark(func() {
+			parked.Do(func() {
+				_ = q.Push(1)
+				for time.Since(start) <= d { // a deadline to pass, not a goroutine to wait for
+					runtime.Gosched()
+				}
+			})
+		})()
+		defer ftutils.SetTestHookPopGap(func(final bool) {
+			if final {
+				gapped.Do(func() {
+					q.Shutdown(false)
+					_, _ = q.TryPop()
+				})
+			}
+		})()
+		if _, err := q.PopTimeout(d); !errors.Is(err, ftutils.ErrShutDown) {
+			t.Errorf("PopTimeout(%v) = %v; want ErrShutDown", d, err)
+		}
+	})
+}

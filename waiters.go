@@ -130,6 +130,13 @@ func wakeAll[T any](w *waiter[T]) {
 // waiter is not polling. It is nil in production.
 var testHookWake func()
 
+// testHookPopGap, when set by a test, is called by Queue.PopTimeout and
+// Queue's waiting pops between their read of the shutdown flag and their
+// TryPop, the window in which a Shutdown that drains the queue makes an
+// "empty" answer stale; final says that the pop will not wait after this
+// attempt (a PopTimeout of d <= 0, or a timed pop past its deadline).
+var testHookPopGap func(final bool)
+
 // testHookPark, when set by a test, is called by a Pop that found the
 // queue empty just before it lists itself as a waiter: the window in which
 // a Push that does not see the waiter must be caught by the re-check.
