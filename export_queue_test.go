@@ -11,20 +11,29 @@ func SetTestHookWake(f func()) (restore func()) {
 	return func() { testHookWake = old }
 }
 
-// SetTestHookPark installs f to be called by a Queue.Pop that found the
-// queue empty, just before it parks, and returns a function that removes it.
-func SetTestHookPark(f func()) (restore func()) {
+// SetTestHookPark installs f to be called by a pop of q that found it
+// empty, just before it parks, and returns a function that removes it. Pops
+// of other queues (a goroutine a previous test left behind) do not call f.
+func SetTestHookPark[T any](q *Queue[T], f func()) (restore func()) {
 	old := testHookPark
-	testHookPark = f
+	testHookPark = func(x any) {
+		if x == any(q) {
+			f()
+		}
+	}
 	return func() { testHookPark = old }
 }
 
-// SetTestHookPopGap installs f to be called by Queue.PopTimeout and
-// Queue's waiting pops between their read of the shutdown flag and their
-// TryPop (final: no wait follows), and returns a function that removes it.
-func SetTestHookPopGap(f func(final bool)) (restore func()) {
+// SetTestHookPopGap installs f to be called by PopTimeout and the waiting
+// pops of q between their read of the shutdown flag and their TryPop
+// (final: no wait follows), and returns a function that removes it.
+func SetTestHookPopGap[T any](q *Queue[T], f func(final bool)) (restore func()) {
 	old := testHookPopGap
-	testHookPopGap = f
+	testHookPopGap = func(x any, final bool) {
+		if x == any(q) {
+			f(final)
+		}
+	}
 	return func() { testHookPopGap = old }
 }
 

@@ -272,7 +272,7 @@ func (q *Queue[T]) Pop(ctx context.Context) (T, error) {
 func (q *Queue[T]) PopTimeout(d time.Duration) (T, error) {
 	shut := q.shut.Load()
 	if testHookPopGap != nil {
-		testHookPopGap(d <= 0)
+		testHookPopGap(q, d <= 0)
 	}
 	if v, ok := q.TryPop(); ok {
 		return v, nil
@@ -333,7 +333,7 @@ func (q *Queue[T]) popSlow(done <-chan struct{}, tc <-chan time.Time, deadline t
 	for {
 		shut := q.shut.Load() // before the pop: no item can arrive after shut
 		if testHookPopGap != nil {
-			testHookPopGap(expired)
+			testHookPopGap(q, expired)
 		}
 		if v, ok = q.TryPop(); ok {
 			return v, true, nil
@@ -361,7 +361,7 @@ func (q *Queue[T]) popSlow(done <-chan struct{}, tc <-chan time.Time, deadline t
 // an item or a shutdown slipped in before the caller was listed.
 func (q *Queue[T]) park(done <-chan struct{}, tc <-chan time.Time) bool {
 	if testHookPark != nil {
-		testHookPark()
+		testHookPark(q)
 	}
 	w := q.pool.get()
 	q.waitMu.Lock()

@@ -457,7 +457,7 @@ func TestQueue_PushWhileParking(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var q ftutils.Queue[int]
 		var once sync.Once
-		defer ftutils.SetTestHookPark(func() { once.Do(func() { _ = q.Push(7) }) })()
+		defer ftutils.SetTestHookPark(&q, func() { once.Do(func() { _ = q.Push(7) }) })()
 		got := make(chan int, 1)
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)

@@ -328,7 +328,7 @@ func TestQueuePopShutdownInGap(t *testing.T) {
 		var q ftutils.Queue[int]
 		_ = q.Push(1)
 		var once sync.Once
-		defer ftutils.SetTestHookPopGap(func(final bool) {
+		defer ftutils.SetTestHookPopGap(&q, func(final bool) {
 			if final {
 				once.Do(func() {
 					q.Shutdown(false)
@@ -348,7 +348,7 @@ func TestQueuePopShutdownInGap(t *testing.T) {
 		// Before its first wait the popper sees an item slip in (so it
 		// does not park) and its deadline pass; its next attempt is its
 		// last, and the gap hook shuts the queue down and drains it then.
-		defer ftutils.SetTestHookPark(func() {
+		defer ftutils.SetTestHookPark(&q, func() {
 			parked.Do(func() {
 				_ = q.Push(1)
 				for time.Since(start) <= d { // a deadline to pass, not a goroutine to wait for
@@ -356,7 +356,7 @@ func TestQueuePopShutdownInGap(t *testing.T) {
 				}
 			})
 		})()
-		defer ftutils.SetTestHookPopGap(func(final bool) {
+		defer ftutils.SetTestHookPopGap(&q, func(final bool) {
 			if final {
 				gapped.Do(func() {
 					q.Shutdown(false)

@@ -134,13 +134,15 @@ var testHookWake func()
 // Queue's waiting pops between their read of the shutdown flag and their
 // TryPop, the window in which a Shutdown that drains the queue makes an
 // "empty" answer stale; final says that the pop will not wait after this
-// attempt (a PopTimeout of d <= 0, or a timed pop past its deadline).
-var testHookPopGap func(final bool)
+// attempt (a PopTimeout of d <= 0, or a timed pop past its deadline). q is
+// the *Queue, so that a hook acts only for its own test's queue.
+var testHookPopGap func(q any, final bool)
 
 // testHookPark, when set by a test, is called by a Pop that found the
 // queue empty just before it lists itself as a waiter: the window in which
-// a Push that does not see the waiter must be caught by the re-check.
-var testHookPark func()
+// a Push that does not see the waiter must be caught by the re-check. q is
+// the *Queue.
+var testHookPark func(q any)
 
 // await blocks until w is woken, done is closed or tc fires. It reports
 // whether w was woken (then w.state says why, and w is out of the list);
