@@ -14,11 +14,11 @@ func SetMapHashMask[K comparable, V any](m *Map[K, V], mask uint64) {
 	m.rootForWrite().hmask = mask
 }
 
-// SetMapLookFirst sets whether m's Store looks k up before it locks (as a
-// map created with GOMAXPROCS >= 4 does), so that both paths run on any
-// machine. Call before first use.
-func SetMapLookFirst[K comparable, V any](m *Map[K, V], on bool) {
-	m.rootForWrite().lookFirst = on
+// SetMapManyProcs sets whether m behaves as a map created with many Ps
+// (mapRoot.manyProcs: Store looks k up before it locks, large rebuilds take
+// helpers), so that both paths run on any machine. Call before first use.
+func SetMapManyProcs[K comparable, V any](m *Map[K, V], on bool) {
+	m.rootForWrite().manyProcs = on
 }
 
 // MapHash returns m's hash of k.

@@ -39,24 +39,24 @@ import (
 // Delete except when it shrinks a shard (a rebuild, below). Writes allocate
 // nothing per call: keys and values live inline in the table, and a shard's
 // table is rebuilt (2 allocations: header and groups, plus a small record for
-// the helpers of a table of 8192 slots or more at GOMAXPROCS 4 and up; the
-// live entries are copied) once its fresh slots run out, after about 1 to 4/3
-// times as many slot-consuming writes as it holds entries (see newMapTable).
-// Inserting a key consumes a slot; so does replacing a value, except when V
-// is a pointer-free 8-byte integer or float type (Map[K, int], Map[K,
-// float64] and the like), whose values are overwritten in place by one atomic
-// store and read by an atomic load, and when V is an interface type and the
-// new value has the dynamic type of the old one (a Map[K, any] of ints, a
-// Map[K, error]), where only the interface's data word is overwritten, by one
-// atomic pointer store. Amortized a slot-consuming write costs about 35 to 45
-// bytes for Map[int, int], a few percent of an allocation. Memory per entry
-// is one control byte plus one {K, V} slot per slot, at 37.5 % (just after a
-// rebuild) to 75 or 87.5 % slot occupancy: 19 to 45 bytes per entry for
-// Map[int, int]. Deleted or replaced entries keep their slot (and whatever
-// their K and V reference) until the shard's next rebuild. Len costs one
-// atomic load per shard. The Map value itself is 120 bytes on 64-bit
-// platforms: padding keeps the root pointer that every operation reads alone
-// in its cache line.
+// the helpers of a table of 8192 slots or more in maps created with 4 or more
+// Ps (GOMAXPROCS, capped at the CPU count); the live entries are copied) once
+// its fresh slots run out, after about 1 to 4/3 times as many slot-consuming
+// writes as it holds entries (see newMapTable). Inserting a key consumes a
+// slot; so does replacing a value, except when V is a pointer-free 8-byte
+// integer or float type (Map[K, int], Map[K, float64] and the like), whose
+// values are overwritten in place by one atomic store and read by an atomic
+// load, and when V is an interface type and the new value has the dynamic
+// type of the old one (a Map[K, any] of ints, a Map[K, error]), where only
+// the interface's data word is overwritten, by one atomic pointer store.
+// Amortized a slot-consuming write costs about 35 to 45 bytes for Map[int,
+// int], a few percent of an allocation. Memory per entry is one control byte
+// plus one {K, V} slot per slot, at 37.5 % (just after a rebuild) to 75 or
+// 87.5 % slot occupancy: 19 to 45 bytes per entry for Map[int, int]. Deleted
+// or replaced entries keep their slot (and whatever their K and V reference)
+// until the shard's next rebuild. Len costs one atomic load per shard. The
+// Map value itself is 120 bytes on 64-bit platforms: padding keeps the root
+// pointer that every operation reads alone in its cache line.
 //
 // Algorithm: per-shard open-addressing tables with 8-slot groups and SWAR
 // control bytes (the Swiss table of Abseil, "SwissTables" CppCon 2017, and Go
@@ -69,9 +69,9 @@ import (
 // inline without pointer hops or per-write allocation, and growth, shrink and
 // tombstone removal are one rebuild per shard under that shard's lock
 // (readers never wait; a writer waits at most one shard's copy, and a writer
-// that arrives during a large shard's copy helps with it when GOMAXPROCS is 4
-// or more). Iterators freeze the table of the shard they visit, so the next
-// write to that shard copies it first. The hash is seeded per map:
+// that arrives during a large shard's copy helps with it in a map created
+// with 4 or more Ps). Iterators freeze the table of the shard they visit, so
+// the next write to that shard copies it first. The hash is seeded per map:
 // [hash/maphash] for strings and other keys, a seeded multiply-mix for
 // integer keys, so keys chosen by an attacker cannot force collisions.
 type Map[K comparable, V any] struct {
@@ -211,7 +211,7 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 func (m *Map[K, V]) Store(k K, v V) {
 	r := m.rootForWrite()
 	var h uint64
-	if r.lookFirst {
+	if r.manyProcs {
 		// The lock-free look-up first, although Store needs no answer
 		// from it: it brings k's groups into this core's cache before the
 		// shard's lock is taken, so that the probe under the lock does not

@@ -61,9 +61,11 @@ func TestMapInsertSharedConcurrent(t *testing.T) {
 // helper that counted its chunk done before copying it, or helpers that
 // claimed slots without a CAS, each lose entries here.
 func TestMapHelpedRebuildProtocol(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(mapCopyMinProcs, runtime.GOMAXPROCS(0))))
+	// Enough Ps for the rebuilder, three lockers and a reader to overlap.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(mapManyProcs, runtime.GOMAXPROCS(0))))
 	const keys = 12000 // 4000 groups after a rebuild: well above mapCopyMinGroups
 	m := NewMap[int, int](WithMapShards(1))
+	m.rootForWrite().manyProcs = true // helpers join whatever the CPU count
 	for k := range keys {
 		m.Store(k, -k)
 	}

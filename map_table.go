@@ -161,9 +161,10 @@ type mapRoot[K comparable, V any] struct {
 	// the data word of an interface value), so that a write to a present
 	// key costs no slot (see mapValMode).
 	vmode mapValMode
-	// lookFirst: Store runs the lock-free look-up before it locks (see
-	// Store); set when the map is created with GOMAXPROCS >= mapLookFirstMinProcs.
-	lookFirst bool
+	// manyProcs says the map was created with mapManyProcs or more Ps
+	// (GOMAXPROCS, capped at the CPU count): then Store looks k up before
+	// it locks, and the rebuild of a large table takes helpers.
+	manyProcs bool
 	s0, s1    uint64 // random seeds of the word hash; s1 is odd
 	hmask     uint64 // ANDed into every hash: all ones, except in tests that force collisions
 	smask     uint64 // len(shards) - 1; shard = h >> 40 & smask
@@ -197,7 +198,7 @@ func newMapRoot[K comparable, V any](c mapConfig) *mapRoot[K, V] {
 		vcmp:  mapValCmpOf[V](),
 		vmode: mapValModeOf[V](),
 		// A heuristic only: a later change of GOMAXPROCS leaves it as it was.
-		lookFirst: min(runtime.GOMAXPROCS(0), runtime.NumCPU()) >= mapLookFirstMinProcs,
+		manyProcs: min(runtime.GOMAXPROCS(0), runtime.NumCPU()) >= mapManyProcs,
 		s0:        rand.Uint64(),
 		s1:        rand.Uint64() | 1,
 		hmask:     ^uint64(0),
@@ -517,12 +518,14 @@ func (s *mapShard[K, V]) writable(r *mapRoot[K, V]) *mapTable[K, V] {
 // the new table with plain stores, which are safe because no other
 // goroutine can see the table before s.table.Store publishes it (an atomic
 // store on amd64 is a locked exchange, which would drain the store buffer
-// once per entry); a large one, when GOMAXPROCS is 4 or more, lets other
-// writers help (mapCopy).
+// once per entry); a large one, in a map with many Ps (mapRoot.manyProcs),
+// lets other writers help (mapCopy).
 func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTable[K, V] {
 	live := int(s.count.Load())
 	t := newMapTable[K, V](live+1, r.vmode == mapValWord)
-	if old != nil && len(old.groups) >= mapCopyMinGroups && runtime.GOMAXPROCS(0) >= mapCopyMinProcs {
+	switch {
+	case old == nil:
+	case r.manyProcs && len(old.groups) >= mapCopyMinGroups:
 		c := &mapCopy[K, V]{r: r, old: old, t: t, chunks: (int64(len(old.groups)) + mapCopyChunk - 1) / mapCopyChunk}
 		s.copying.Store(c)
 		c.help()
@@ -530,7 +533,7 @@ func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTabl
 			runtime.Gosched() // a helper is finishing its last chunk
 		}
 		s.copying.Store(nil)
-	} else if old != nil {
+	default:
 		t.copyGroups(r, old, 0, len(old.groups), false)
 	}
 	s.used = live
@@ -548,26 +551,27 @@ func (s *mapShard[K, V]) lock() {
 
 const (
 	// mapCopyMinGroups is the smallest table (8192 slots) whose rebuild
-	// other writers help with; below it (or below mapCopyMinProcs), one
+	// other writers help with (in a map with many Ps); below it, one
 	// goroutine copies.
 	mapCopyMinGroups = 1024
 	// mapCopyChunk is the number of groups a helper claims at a time.
 	mapCopyChunk = 128
-	// mapCopyMinProcs is the least GOMAXPROCS at which rebuilds take
-	// helpers. A helper claims each slot of the new table with a CAS,
-	// which waits for the slot's cache line where the serial copy's plain
-	// stores let several misses overlap; with two Ps a second copier
-	// does not make up for that (measured on 2 vCPUs: growth rows 10 to 20 %
-	// slower at -cpu 2 with helpers), with four it does (16-vCPU Xeon:
-	// LoadOrStoreUnique and LoadOrStoreBalanced 1.2 to 1.3x faster at
-	// -cpu 4, 1.75x at -cpu 16; docs/benchmarks/map.md, round 5).
-	mapCopyMinProcs = 4
-	// mapLookFirstMinProcs is the least GOMAXPROCS (when the map is
-	// created) at which Store looks k up before it locks: on 16 cores that
-	// made Store-heavy rows 9 to 16 % faster at -cpu 4 and 16, on one core
-	// it made a Store about 11 % slower (18.4 -> 20.4 ns, Map[int, int]),
-	// and on two it measured even (docs/benchmarks/map.md, round 5).
-	mapLookFirstMinProcs = 4
+	// mapManyProcs is the least number of Ps (GOMAXPROCS capped at the
+	// CPU count, when the map is created) at which two things that pay
+	// only when many cores write at once are switched on
+	// (docs/benchmarks/map.md, round 5):
+	//
+	//   - Rebuilds of large tables take helpers. A helper claims each slot
+	//     of the new table with a CAS, which waits for the slot's cache
+	//     line where the serial copy's plain stores let several misses
+	//     overlap; with two Ps a second copier does not make up for that
+	//     (2 vCPUs: growth rows 10 to 20 % slower at -cpu 2), with four it
+	//     does (16-vCPU Xeon: LoadOrStoreUnique and LoadOrStoreBalanced
+	//     1.2 to 1.3x faster at -cpu 4, 1.75x at -cpu 16).
+	//   - Store looks k up before it locks: Store-heavy rows 9 to 16 %
+	//     faster at -cpu 4 and 16 on the Xeon; on one core a Store about
+	//     11 % slower (18.4 -> 20.4 ns, Map[int, int]), on two even.
+	mapManyProcs = 4
 )
 
 // mapCopy is a rebuild of a large table that other goroutines can help with.

@@ -47,15 +47,15 @@ var mapVariants = []mapVariant{
 		ftutils.SetMapHashMask(m, 0x381) // 8 groups, 2 control bytes
 		return m
 	}},
-	{"look-first", func() mapIntLike {
+	{"many-procs", func() mapIntLike {
 		m := ftutils.NewMap[int, int]()
-		ftutils.SetMapLookFirst(m, true) // Store looks k up before it locks
+		ftutils.SetMapManyProcs(m, true) // Store looks k up before it locks
 		return m
 	}},
-	{"look-first-collide", func() mapIntLike {
+	{"many-procs-collide", func() mapIntLike {
 		m := ftutils.NewMap[int, int](ftutils.WithMapShards(2))
 		ftutils.SetMapHashMask(m, 0x381)
-		ftutils.SetMapLookFirst(m, true)
+		ftutils.SetMapManyProcs(m, true)
 		return m
 	}},
 	{"append-only", func() mapIntLike {
@@ -1683,7 +1683,7 @@ func TestMapStressStaleSlot(t *testing.T) {
 			// Key 0 holds a token; whoever deletes it stores the next one
 			// (with Store's look-up before the lock, as with many Ps).
 			m := ftutils.NewMap[int, string](ftutils.WithMapShards(1))
-			ftutils.SetMapLookFirst(m, true)
+			ftutils.SetMapManyProcs(m, true)
 			m.Store(0, "t0")
 			var minted atomic.Int64 // tokens t1, t2, ... as they are stored
 			taken := make([]atomic.Int32, workers*iters+1)
@@ -1717,9 +1717,8 @@ func TestMapStressStaleSlot(t *testing.T) {
 }
 
 // TestMapStressHelpedRebuild grows one shard past the size whose rebuilds
-// other writers help with (8192 slots; helpers join at GOMAXPROCS 4 and up,
-// which the sweep always includes), with several writers inserting at
-// once, so that writers arriving during a rebuild copy parts of it. Every
+// other writers help with (8192 slots, in a map with many Ps, which the test
+// forces), with several writers inserting at once, so that writers arriving during a rebuild copy parts of it. Every
 // insert must survive the copies (a helper that lost or duplicated an entry
 // shows up in the final contents), and each writer re-reads its own earlier
 // keys as it goes. Writers rarely join a rebuild here (most are already
@@ -1728,6 +1727,7 @@ func TestMapStressStaleSlot(t *testing.T) {
 func TestMapStressHelpedRebuild(t *testing.T) {
 	stress.Sweep(t, func(t *testing.T, procs int) {
 		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
+		ftutils.SetMapManyProcs(m, true)
 		const writers = 4
 		n := max(stress.Scale(100000), 6000) // per writer; 24000 or more keys in all
 		stress.Run(writers, func(w int) {
