@@ -1505,28 +1505,17 @@ func TestMapIfaceInPlaceShapes(t *testing.T) {
 		}
 		rounds := stress.Scale(5000)
 		var bad atomic.Int64
-		var done atomic.Bool
-		stress.Run(3, func(g int) {
-			switch g {
-			case 0:
-				defer done.Store(true)
-				for r := 1; r <= rounds; r++ {
-					for k := range keys {
-						m.Store(k, shapeOf(k, r).make(r))
-					}
+		mapRaceWithGC(func() {
+			for r := 1; r <= rounds; r++ {
+				for k := range keys {
+					m.Store(k, shapeOf(k, r).make(r))
 				}
-			case 1:
-				for !done.Load() {
-					runtime.GC()
-				}
-			default:
-				for i := 0; !done.Load(); i++ {
-					k := i % keys
-					v, ok := m.Load(k)
-					if !ok || !(mapShapes[k].check(v) || mapShapes[(k+1)%keys].check(v)) {
-						bad.Add(1)
-					}
-				}
+			}
+		}, func(i int) {
+			k := i % keys
+			v, ok := m.Load(k)
+			if !ok || !(mapShapes[k].check(v) || mapShapes[(k+1)%keys].check(v)) {
+				bad.Add(1)
 			}
 		})
 		if n := bad.Load(); n > 0 {
@@ -1535,6 +1524,29 @@ func TestMapIfaceInPlaceShapes(t *testing.T) {
 		for k := range keys {
 			if v, _ := m.Load(k); !mapShapes[k].check(v) {
 				t.Errorf("key %d (%s) ends as %#v", k, mapShapes[k].name, v)
+			}
+		}
+	})
+}
+
+// mapRaceWithGC runs write on one goroutine and, until it returns, the
+// collector in a loop on a second and read(0), read(1), ... on a third, all
+// behind a start barrier: the shape of the in-place value tests, which
+// must catch a torn value or a missing write barrier.
+func mapRaceWithGC(write func(), read func(i int)) {
+	var done atomic.Bool
+	stress.Run(3, func(g int) {
+		switch g {
+		case 0:
+			defer done.Store(true)
+			write()
+		case 1:
+			for !done.Load() {
+				runtime.GC()
+			}
+		default:
+			for i := 0; !done.Load(); i++ {
+				read(i)
 			}
 		}
 	})
@@ -1562,39 +1574,28 @@ func TestMapErrorInPlace(t *testing.T) {
 		}
 		rounds := stress.Scale(20000)
 		var bad atomic.Int64
-		var done atomic.Bool
-		stress.Run(3, func(g int) {
-			switch g {
-			case 0:
-				defer done.Store(true)
-				for r := 1; r <= rounds; r++ {
-					m.Store(r%keys, mk(r))
-				}
-			case 1:
-				for !done.Load() {
-					runtime.GC()
-				}
-			default:
-				var last [keys]int
-				for i := 0; !done.Load(); i++ {
-					k := i % keys
-					v, _ := m.Load(k)
-					var a, b int
-					switch e := v.(type) {
-					case mapTestErr:
-						a, b = e.a, e.b
-					case *mapTestPtrErr:
-						a, b = e.a, e.b
-					default:
-						bad.Add(1)
-						continue
-					}
-					if _, isPtr := v.(*mapTestPtrErr); a != b || a < last[k] || isPtr != (a/8%2 == 1) {
-						bad.Add(1)
-					}
-					last[k] = a
-				}
+		var last [keys]int // the reader's
+		mapRaceWithGC(func() {
+			for r := 1; r <= rounds; r++ {
+				m.Store(r%keys, mk(r))
 			}
+		}, func(i int) {
+			k := i % keys
+			v, _ := m.Load(k)
+			var a, b int
+			switch e := v.(type) {
+			case mapTestErr:
+				a, b = e.a, e.b
+			case *mapTestPtrErr:
+				a, b = e.a, e.b
+			default:
+				bad.Add(1)
+				return
+			}
+			if _, isPtr := v.(*mapTestPtrErr); a != b || a < last[k] || isPtr != (a/8%2 == 1) {
+				bad.Add(1)
+			}
+			last[k] = a
 		})
 		if n := bad.Load(); n > 0 {
 			t.Errorf("%d loads saw a torn, mistyped or older error", n)
