@@ -343,15 +343,17 @@ func TestQueuePopShutdownInGap(t *testing.T) {
 	t.Run("deadline passed", func(t *testing.T) {
 		var q ftutils.Queue[int]
 		const d = time.Millisecond
-		start := time.Now()
 		var parked, gapped sync.Once
 		// Before its first wait the popper sees an item slip in (so it
 		// does not park) and its deadline pass; its next attempt is its
 		// last, and the gap hook shuts the queue down and drains it then.
 		defer ftutils.SetTestHookPark(&q, func() {
 			parked.Do(func() {
+				// The popper set its deadline (call time + d) before it
+				// got here, so d from now is past it.
+				past := time.Now().Add(d)
 				_ = q.Push(1)
-				for time.Since(start) <= d { // a deadline to pass, not a goroutine to wait for
+				for !time.Now().After(past) { // a deadline to pass, not a goroutine to wait for
 					runtime.Gosched()
 				}
 			})
