@@ -46,17 +46,21 @@ import (
 // slot; so does replacing a value, except when V is a pointer-free 8-byte
 // integer or float type (Map[K, int], Map[K, float64] and the like), whose
 // values are overwritten in place by one atomic store and read by an atomic
-// load, and when V is an interface type and the new value has the dynamic
-// type of the old one (a Map[K, any] of ints, a Map[K, error]), where only
-// the interface's data word is overwritten, by one atomic pointer store.
-// Amortized a slot-consuming write costs about 35 to 45 bytes for Map[int,
-// int], a few percent of an allocation. Memory per entry is one control byte
-// plus one {K, V} slot per slot, at 37.5 % (just after a rebuild) to 75 or
-// 87.5 % slot occupancy: 19 to 45 bytes per entry for Map[int, int]. Deleted
-// or replaced entries keep their slot (and whatever their K and V reference)
-// until the shard's next rebuild. Len costs one atomic load per shard. The
-// Map value itself is 120 bytes on 64-bit platforms: padding keeps the root
-// pointer that every operation reads alone in its cache line.
+// load, and when V is an interface type and the new value has the dynamic type
+// of the old one (a Map[K, any] of ints, a Map[K, error]), where only the
+// interface's data word is overwritten, by one atomic pointer store. Nor does
+// inserting a key that its shard's last delete removed, with the value it had
+// then (equal integers or strings, else the same bits: a set's member removed
+// and added back, a token deleted by one goroutine and stored back by it): the
+// deleted slot is marked live again. Amortized a slot-consuming write costs
+// about 35 to 45 bytes for Map[int, int], a few percent of an allocation.
+// Memory per entry is one control byte plus one {K, V} slot per slot, at
+// 37.5 % (just after a rebuild) to 75 or 87.5 % slot occupancy: 19 to 45 bytes
+// per entry for Map[int, int]. Deleted or replaced entries keep their slot (and
+// whatever their K and V reference) until the shard's next rebuild. Len costs
+// one atomic load per shard. The Map value itself is 120 bytes on 64-bit
+// platforms: padding keeps the root pointer that every operation reads alone
+// in its cache line.
 //
 // Algorithm: per-shard open-addressing tables with 8-slot groups and SWAR
 // control bytes (the Swiss table of Abseil, "SwissTables" CppCon 2017, and Go
@@ -65,15 +69,17 @@ import (
 // deviate from both: slots are append-only (a replaced value goes to a fresh
 // slot and the old one becomes a tombstone, unless one word of it can be
 // updated in place atomically: a word value, or the data word of an interface
-// value whose dynamic type stays the same), so readers read keys and values
+// value whose dynamic type stays the same; and a deleted slot whose key and
+// value are exactly the ones being inserted again is marked live again, since
+// no reader can tell it from a new slot), so readers read keys and values
 // inline without pointer hops or per-write allocation, and growth, shrink and
-// tombstone removal are one rebuild per shard under that shard's lock
-// (readers never wait; a writer waits at most one shard's copy, and a writer
-// that arrives during a large shard's copy helps with it in a map created
-// with 4 or more Ps). Iterators freeze the table of the shard they visit, so
-// the next write to that shard copies it first. The hash is seeded per map:
-// [hash/maphash] for strings and other keys, a seeded multiply-mix for
-// integer keys, so keys chosen by an attacker cannot force collisions.
+// tombstone removal are one rebuild per shard under that shard's lock (readers
+// never wait; a writer waits at most one shard's copy, and a writer that
+// arrives during a large shard's copy helps with it in a map created with 4 or
+// more Ps). Iterators freeze the table of the shard they visit, so the next
+// write to that shard copies it first. The hash is seeded per map:
+// [hash/maphash] for strings and other keys, a seeded multiply-mix for integer
+// keys, so keys chosen by an attacker cannot force collisions.
 type Map[K comparable, V any] struct {
 	_ noCopy
 	// The padding keeps root, which every operation reads, alone in its
@@ -525,6 +531,7 @@ func (m *Map[K, V]) Clear() {
 		s.lock()
 		s.table.Store(nil)
 		s.count.Store(0)
+		s.lastDel = 0
 		s.mu.Unlock()
 	}
 }

@@ -1,8 +1,10 @@
 package ftutils
 
 import (
+	"math"
 	"math/bits"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -118,3 +120,111 @@ func TestMapHelpedRebuildProtocol(t *testing.T) {
 		t.Errorf("%d concurrent Loads missed a key or saw a wrong value", n)
 	}
 }
+
+// TestMapReviveSlot checks when an insert revives the slot of the shard's
+// last delete (mapShard.revive) instead of consuming a fresh slot: only for
+// the same key with the same value, and never across a rebuild.
+func TestMapReviveSlot(t *testing.T) {
+	shard := func(m any) *mapShard[int, int] { return &m.(*Map[int, int]).rootForWrite().shards[0] }
+	m := NewMap[int, int](WithMapShards(1))
+	for k := range 10 {
+		m.Store(k, k)
+	}
+	s := shard(m)
+	used, tbl := s.used, s.table.Load()
+	step := func(what string, wantUsed int, f func()) {
+		t.Helper()
+		f()
+		if s.used != wantUsed || s.table.Load() != tbl {
+			t.Fatalf("%s: %d slots used (table replaced: %v); want %d", what, s.used, s.table.Load() != tbl, wantUsed)
+		}
+	}
+	step("Delete(3), Store(3, 3)", used, func() { m.Delete(3); m.Store(3, 3) })
+	step("Delete(3), LoadOrStore(3, 3)", used, func() { m.Delete(3); m.LoadOrStore(3, 3) })
+	step("Delete(3), Store(3, 4)", used+1, func() { m.Delete(3); m.Store(3, 4) })
+	step("Delete(4), Delete(5), Store(4, 4)", used+2, func() { m.Delete(4); m.Delete(5); m.Store(4, 4) })
+	step("Store(5, 5): 5 is still the last delete", used+2, func() { m.Store(5, 5) })
+	for k, want := range []int{0, 1, 2, 4, 4, 5, 6, 7, 8, 9} {
+		if v, ok := m.Load(k); !ok || v != want {
+			t.Fatalf("Load(%d) = %d, %v; want %d", k, v, ok, want)
+		}
+	}
+	if m.Len() != 10 {
+		t.Fatalf("Len() = %d; want 10", m.Len())
+	}
+	// After a Range froze the table, the next write rebuilds the shard,
+	// and the tombstone it would have revived is gone with the old table.
+	m.Delete(7)
+	m.Range(func(int, int) bool { return true })
+	m.Store(7, 7)
+	if v, ok := m.Load(7); !ok || v != 7 || s.table.Load() == tbl || s.lastDel != 0 {
+		t.Fatalf("after Delete, Range, Store: Load(7) = %d, %v, table replaced %v, lastDel %d", v, ok, s.table.Load() != tbl, s.lastDel)
+	}
+
+	// A set churned by removing and adding back members never rebuilds.
+	set := NewMap[string, struct{}](WithMapShards(1))
+	members := make([]string, 50)
+	for i := range members {
+		members[i] = "member-" + strconv.Itoa(i)
+		set.Store(members[i], struct{}{})
+	}
+	st := set.rootForWrite().tables[0].Load()
+	for i := range 100000 {
+		k := members[i*7%len(members)]
+		set.Delete(k)
+		set.Store(k, struct{}{})
+	}
+	if set.rootForWrite().tables[0].Load() != st || set.Len() != len(members) {
+		t.Fatalf("set churn: table replaced %v, Len %d", set.rootForWrite().tables[0].Load() != st, set.Len())
+	}
+}
+
+// TestMapReviveSameValue covers mapSameKey and mapSameVal: equal values
+// that a program cannot tell apart count as the same, equal ones it can
+// (float zeros of opposite sign) or unequal ones do not.
+func TestMapReviveSameValue(t *testing.T) {
+	big := 1 << 20 // boxed anew on every conversion to an interface
+	negZero := math.Copysign(0, -1)
+	cases := []struct {
+		name string
+		same bool
+		get  func() bool
+	}{
+		{"int", true, func() bool { return mapSameVal(mapValModeOf[int](), ptr(7), 7) }},
+		{"int other", false, func() bool { return mapSameVal(mapValModeOf[int](), ptr(7), 8) }},
+		{"float -0 vs +0", false, func() bool { return mapSameVal(mapValModeOf[float64](), ptr(negZero), 0.0) }},
+		{"any boxed int", true, func() bool { return mapSameVal(mapValModeOf[any](), ptr[any](big), any(big)) }},
+		{"any int vs int64", false, func() bool { return mapSameVal(mapValModeOf[any](), ptr[any](big), any(int64(big))) }},
+		{"any string", true, func() bool {
+			return mapSameVal(mapValModeOf[any](), ptr[any]("x"+strconv.Itoa(big)), any("x"+strconv.Itoa(big)))
+		}},
+		{"any float equal, boxed twice", false, func() bool { return mapSameVal(mapValModeOf[any](), ptr[any](float64(big)+0.5), any(float64(big)+0.5)) }},
+		{"any same pointer", true, func() bool { p := new(int); return mapSameVal(mapValModeOf[any](), ptr[any](p), any(p)) }},
+		{"struct{}", true, func() bool { return mapSameVal(mapValModeOf[struct{}](), ptr(struct{}{}), struct{}{}) }},
+		{"[2]int", true, func() bool { return mapSameVal(mapValModeOf[[2]int](), ptr([2]int{1, 2}), [2]int{1, 2}) }},
+		{"[2]int other", false, func() bool { return mapSameVal(mapValModeOf[[2]int](), ptr([2]int{1, 2}), [2]int{1, 3}) }},
+		{"key string", true, func() bool { return mapSameKey(mapKeyWordOf[string](), "k"+strconv.Itoa(big), "k"+strconv.Itoa(big)) }},
+		{"key float -0 vs +0", false, func() bool { return mapSameKey(mapKeyWordOf[float64](), negZero, 0.0) }},
+		{"key float NaN", false, func() bool { return mapSameKey(mapKeyWordOf[float64](), math.NaN(), math.NaN()) }},
+		{"key any boxed int", true, func() bool { return mapSameKey[any](mapKeyWordOf[any](), big, big) }},
+		{"key any float", false, func() bool { return mapSameKey[any](mapKeyWordOf[any](), float64(big), float64(big)) }},
+	}
+	for _, c := range cases {
+		if got := c.get(); got != c.same {
+			t.Errorf("%s: same = %v; want %v", c.name, got, c.same)
+		}
+	}
+	// And through the map: a float key stored back with the other zero's
+	// sign gets a fresh slot, so the map holds the key it was given.
+	m := NewMap[float64, int](WithMapShards(1))
+	m.Store(negZero, 1)
+	m.Delete(0)
+	m.Store(0, 1)
+	for k := range m.Keys() {
+		if math.Signbit(k) {
+			t.Fatalf("Store(+0) after Delete(-0) left the key -0 in the map")
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

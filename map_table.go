@@ -144,7 +144,11 @@ type mapShard[K comparable, V any] struct {
 	// copying is the rebuild in progress while the holder of mu copies a
 	// large table, so that writers who arrive meanwhile help (mapCopy).
 	copying atomic.Pointer[mapCopy[K, V]]
-	_       [cacheLinePad - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(atomic.Int64{}) - 3*unsafe.Sizeof(uintptr(0))]byte
+	// lastDel is 1 + the slot of *table that the shard's last delete
+	// tombstoned, 0 if none since the table was built: an insert of the
+	// same key with the same value revives it (see put). Owned by mu.
+	lastDel int
+	_       [cacheLinePad - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(atomic.Int64{}) - 4*unsafe.Sizeof(uintptr(0))]byte
 }
 
 // mapRoot is initialized once per Map (lazily for the zero value) and never
@@ -537,6 +541,7 @@ func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTabl
 		t.copyGroups(r, old, 0, len(old.groups), false)
 	}
 	s.used = live
+	s.lastDel = 0
 	s.table.Store(t)
 	return t
 }
@@ -688,6 +693,9 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 	if fp >= 0 && mapStoreVal(r.vmode, &t.slot(fp).val, v) {
 		return
 	}
+	if fp < 0 && s.lastDel != 0 && s.revive(r, t, k, v, h) {
+		return
+	}
 	if s.used >= t.limit {
 		t = s.rebuild(r, t)
 		fp, eg = t.locate(k, h)
@@ -703,11 +711,98 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 	s.used++
 }
 
+// revive inserts the absent key k with value v by bringing back the slot
+// that the shard's last delete tombstoned, if that slot holds k and v
+// already (mapSameKey, mapSameVal): it flips the slot's control byte from
+// deleted to full again, without consuming a fresh slot, so that a key
+// deleted and stored again with the same value (a set's member removed and
+// added back, a token passed through the map) does not bring the shard's
+// next rebuild closer. It reports whether it did.
+//
+// Why this is safe with lock-free readers: the slot's key and value are
+// not written. A reader that loaded the control word while the slot was
+// full before the delete reads the very same key and value that the
+// revived entry has; one that loaded it while it was deleted skips it, as
+// it would skip a key stored a moment later; one that loads it now sees
+// the entry. So each reader sees the map as it was at its load of the
+// control word, as with a fresh slot. The slot is on k's probe path before
+// the first group with an empty slot, where k was appended, so every
+// look-up of k still finds it. The caller holds s.mu, t is writable and k
+// is absent from it.
+func (s *mapShard[K, V]) revive(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h uint64) bool {
+	p := s.lastDel - 1
+	w := &t.groups[p/mapGroupSlots].ctrl
+	sh := 8 * uint(p%mapGroupSlots)
+	meta := w.Load()
+	sl := t.slot(p)
+	if meta>>sh&0xff != mapMetaDel || !mapSameKey(r.word, sl.key, k) || !mapSameVal(r.vmode, &sl.val, v) {
+		return false
+	}
+	s.lastDel = 0
+	s.count.Add(1) // before the key is visible (see put)
+	w.Store(meta&^(0xff<<sh) | (mapMetaFull|h&0x7f)<<sh)
+	return true
+}
+
+// mapSameKey reports whether a and b are equal keys that no program
+// without unsafe can tell apart: equal integers or strings (also inside an
+// interface), else equal and the same bytes (so that, say, the float keys
+// -0 and +0, equal but distinguishable, are not taken for each other).
+func mapSameKey[K comparable](word mapKeyWord, a, b K) bool {
+	if a != b {
+		return false
+	}
+	switch word {
+	case mapKey64, mapKey32, mapKeyString:
+		return true
+	case mapKeyIface:
+		switch any(b).(type) {
+		case int, string:
+			return true
+		}
+	}
+	return mapSameBytes(&a, &b)
+}
+
+// mapSameVal reports whether the value at p (of a slot under the caller's
+// lock) and v are the same value: the same bits, or, for an interface
+// value, the same dynamic type and either the same data word or equal
+// ints or strings.
+func mapSameVal[V any](mode mapValMode, p *V, v V) bool {
+	switch mode {
+	case mapValWord:
+		return (*atomic.Uint64)(unsafe.Pointer(p)).Load() == *(*uint64)(unsafe.Pointer(&v))
+	case mapValTyped:
+		if *mapTypeWord(p) != *mapTypeWord(&v) {
+			return false
+		}
+		if atomic.LoadPointer(mapDataWord(p)) == *mapDataWord(&v) {
+			return true
+		}
+		old := any(mapLoadVal(mapValTyped, p))
+		switch x := any(v).(type) {
+		case int:
+			return old == any(x)
+		case string:
+			return old == any(x)
+		}
+		return false
+	}
+	return mapSameBytes(p, &v)
+}
+
+// mapSameBytes reports whether *a and *b have the same bytes.
+func mapSameBytes[T any](a, b *T) bool {
+	n := unsafe.Sizeof(*a)
+	return n == 0 || string(unsafe.Slice((*byte)(unsafe.Pointer(a)), n)) == string(unsafe.Slice((*byte)(unsafe.Pointer(b)), n))
+}
+
 // remove deletes k's live slot fp. It may shrink the shard when fewer than
 // 1/16 of a large table's slots stay live. The caller holds s.mu and t is
 // writable.
 func (s *mapShard[K, V]) remove(r *mapRoot[K, V], t *mapTable[K, V], fp int) {
 	t.tombstone(fp)
+	s.lastDel = fp + 1
 	live := s.count.Add(-1)
 	if n := len(t.groups) * mapGroupSlots; n >= 256 && int(live)*16 < n {
 		s.rebuild(r, t)

@@ -1763,3 +1763,68 @@ func TestMapStressHelpedRebuild(t *testing.T) {
 		}
 	})
 }
+
+// TestMapStressRevive passes keys around as tokens: whoever deletes a key
+// with LoadAndDelete holds it, and gives it back by storing the same value
+// again, which revives the slot the delete left when no other delete of
+// the shard came in between. No key may ever have two holders (a revived
+// slot that made a key present twice, or a give-back that got lost, would
+// show), a give-back never finds its key present, a reader never sees a
+// wrong value, and in the end every key is back.
+func TestMapStressRevive(t *testing.T) {
+	const keys, workers = 4, 4
+	iters := stress.Scale(20000)
+	stress.Sweep(t, func(t *testing.T, procs int) {
+		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
+		for k := range keys {
+			m.Store(k, 10*k)
+		}
+		var holders [keys]atomic.Int32
+		var stop atomic.Bool
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { // a reader
+			defer wg.Done()
+			for i := 0; !stop.Load(); i++ {
+				if v, ok := m.Load(i % keys); ok && v != 10*(i%keys) {
+					t.Errorf("Load(%d) = %d", i%keys, v)
+					return
+				}
+			}
+		}()
+		stress.Run(workers, func(g int) {
+			for i := range iters {
+				k := (g + i) % keys
+				v, ok := m.LoadAndDelete(k)
+				if !ok {
+					continue
+				}
+				if n := holders[k].Add(1); n != 1 || v != 10*k {
+					t.Errorf("LoadAndDelete(%d) = %d; %d holders", k, v, n)
+					return
+				}
+				if v, ok := m.Load(k); ok {
+					t.Errorf("Load(%d) = %d while its holder has it deleted", k, v)
+					return
+				}
+				holders[k].Add(-1)
+				if (g+i)%3 == 0 {
+					m.Store(k, 10*k)
+				} else if _, loaded := m.LoadOrStore(k, 10*k); loaded {
+					t.Errorf("LoadOrStore(%d) found the key its holder deleted", k)
+					return
+				}
+			}
+		})
+		stop.Store(true)
+		wg.Wait()
+		if m.Len() != keys {
+			t.Fatalf("Len() = %d after the run; want %d", m.Len(), keys)
+		}
+		for k := range keys {
+			if v, ok := m.Load(k); !ok || v != 10*k {
+				t.Fatalf("Load(%d) = %d, %v after the run", k, v, ok)
+			}
+		}
+	})
+}
