@@ -48,19 +48,20 @@ import (
 // values are overwritten in place by one atomic store and read by an atomic
 // load, and when V is an interface type and the new value has the dynamic type
 // of the old one (a Map[K, any] of ints, a Map[K, error]), where only the
-// interface's data word is overwritten, by one atomic pointer store. Nor does
-// inserting a key that its shard's last delete removed, with the value it had
-// then (equal integers or strings, else the same bits: a set's member removed
-// and added back, a token deleted by one goroutine and stored back by it): the
-// deleted slot is marked live again. Amortized a slot-consuming write costs
-// about 35 to 45 bytes for Map[int, int], a few percent of an allocation.
-// Memory per entry is one control byte plus one {K, V} slot per slot, at
-// 37.5 % (just after a rebuild) to 75 or 87.5 % slot occupancy: 19 to 45 bytes
-// per entry for Map[int, int]. Deleted or replaced entries keep their slot (and
-// whatever their K and V reference) until the shard's next rebuild. Len costs
-// one atomic load per shard. The Map value itself is 120 bytes on 64-bit
-// platforms: padding keeps the root pointer that every operation reads alone
-// in its cache line.
+// interface's data word is overwritten, by one atomic pointer store, and when
+// the entry already holds the value stored (the same bits, as when a Map[K,
+// struct{}] used as a set re-adds a member). Nor does inserting a key that its
+// shard's last delete removed, with the value it had then (equal integers or
+// strings, else the same bits: a set's member removed and added back, a token
+// deleted by one goroutine and stored back by it): the deleted slot is marked
+// live again. Amortized a slot-consuming write costs about 35 to 45 bytes for
+// Map[int, int], a few percent of an allocation. Memory per entry is one
+// control byte plus one {K, V} slot per slot, at 37.5 % (just after a rebuild)
+// to 75 or 87.5 % slot occupancy: 19 to 45 bytes per entry for Map[int, int].
+// Deleted or replaced entries keep their slot (and whatever their K and V
+// reference) until the shard's next rebuild. Len costs one atomic load per
+// shard. The Map value itself is 120 bytes on 64-bit platforms: padding keeps
+// the root pointer that every operation reads alone in its cache line.
 //
 // Algorithm: per-shard open-addressing tables with 8-slot groups and SWAR
 // control bytes (the Swiss table of Abseil, "SwissTables" CppCon 2017, and Go

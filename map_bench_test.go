@@ -365,3 +365,54 @@ func BenchmarkMap_Compute(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkMap_Set uses a map as a set of 1024 int members, in parallel:
+// op=readd stores members that are already present (Store(k, struct{}{})
+// on a present k), op=toggle removes a member and adds it back. Both are
+// writes that change nothing or undo themselves, which an append-only table
+// would otherwise pay for with fresh slots and rebuilds.
+func BenchmarkMap_Set(b *testing.B) {
+	const n = 1024
+	type setOps struct {
+		store func(int)
+		del   func(int)
+	}
+	impls := []struct {
+		name string
+		make func() setOps
+	}{
+		{"ftutils.Map", func() setOps {
+			m := ftutils.NewMap[int, struct{}]()
+			return setOps{func(k int) { m.Store(k, struct{}{}) }, m.Delete}
+		}},
+		{"sync.Map", func() setOps {
+			m := new(sync.Map)
+			return setOps{func(k int) { m.Store(k, struct{}{}) }, func(k int) { m.Delete(k) }}
+		}},
+	}
+	for _, op := range []string{"readd", "toggle"} {
+		for _, impl := range impls {
+			b.Run("op="+op+"/impl="+impl.name, func(b *testing.B) {
+				s := impl.make()
+				for k := range n {
+					s.store(k)
+				}
+				var seed atomic.Int64
+				b.ReportAllocs()
+				clk := cputime.Start()
+				defer clk.Stop(b)
+				b.RunParallel(func(pb *testing.PB) {
+					i := int(seed.Add(1)) * 7919
+					for pb.Next() {
+						k := i & (n - 1)
+						if op == "toggle" {
+							s.del(k)
+						}
+						s.store(k)
+						i += 7919
+					}
+				})
+			})
+		}
+	}
+}

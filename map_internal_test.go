@@ -228,3 +228,50 @@ func TestMapReviveSameValue(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestMapStoreSameValue checks that storing the value an entry already has
+// spends no slot in the maps whose values are not updated in place (a set
+// re-adding a present member, a string value stored again), and that a
+// different value or a key that is equal but distinguishable (float -0 for
+// +0) still goes to a fresh slot.
+func TestMapStoreSameValue(t *testing.T) {
+	set := NewMap[string, struct{}](WithMapShards(1))
+	members := []string{"a", "b", "c"}
+	for _, k := range members {
+		set.Store(k, struct{}{})
+	}
+	s := &set.rootForWrite().shards[0]
+	used, tbl := s.used, s.table.Load()
+	for i := range 10000 {
+		set.Store(members[i%3], struct{}{})
+		set.Swap(members[i%3], struct{}{})
+		set.CompareAndSwap(members[i%3], struct{}{}, struct{}{})
+	}
+	if s.used != used || s.table.Load() != tbl || set.Len() != 3 {
+		t.Fatalf("re-adding present members: %d slots used (was %d), table replaced %v, Len %d", s.used, used, s.table.Load() != tbl, set.Len())
+	}
+
+	m := NewMap[string, string](WithMapShards(1))
+	val := "v" + strconv.Itoa(1<<20) // one string, stored again and again
+	m.Store("k", val)
+	ms := &m.rootForWrite().shards[0]
+	used = ms.used
+	m.Store("k", val)
+	m.Compute("k", func(old string, _ bool) (string, ComputeOp) { return old, ComputeStore })
+	if ms.used != used {
+		t.Fatalf("storing the same string again spent %d slots", ms.used-used)
+	}
+	m.Store("k", "other")
+	if v, _ := m.Load("k"); ms.used != used+1 || v != "other" {
+		t.Fatalf("a different value: Load = %q, %d slots spent; want \"other\", 1", v, ms.used-used)
+	}
+
+	f := NewMap[float64, string](WithMapShards(1))
+	f.Store(math.Copysign(0, -1), "x")
+	f.Store(0, "x")
+	for k := range f.Keys() {
+		if math.Signbit(k) || f.Len() != 1 {
+			t.Fatalf("Store(+0) over the key -0 kept -0 (Len %d)", f.Len())
+		}
+	}
+}

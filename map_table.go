@@ -690,8 +690,21 @@ func (t *mapTable[K, V]) insertFresh(sl *mapSlot[K, V], h uint64) {
 // in place where the value mode allows it (see mapStoreVal), else in a
 // fresh slot. The caller holds s.mu and t is writable.
 func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h uint64, fp int, eg uint64) {
-	if fp >= 0 && mapStoreVal(r.vmode, &t.slot(fp).val, v) {
-		return
+	if fp >= 0 {
+		sl := t.slot(fp)
+		if mapStoreVal(r.vmode, &sl.val, v) {
+			return
+		}
+		if r.vmode == mapValInline && mapSameVal(mapValInline, &sl.val, v) && mapSameKey(r.word, sl.key, k) {
+			// The entry is already (k, v), as when a set re-adds a
+			// member: nothing to change, and no fresh slot spent on it.
+			// The control word is stored again (same value) so that the
+			// write still synchronizes before the Loads that read it,
+			// as a Store that changed something would.
+			w := &t.groups[fp/mapGroupSlots].ctrl
+			w.Store(w.Load())
+			return
+		}
 	}
 	if fp < 0 && s.lastDel != 0 && s.revive(r, t, k, v, h) {
 		return
