@@ -176,6 +176,12 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 	// them into generic code, and as calls they cost about 15 % of a
 	// LoadOrStore or CompareAndSwap that finds its answer without the
 	// lock.
+	// ik says k is an int in an interface (di): then slot keys are
+	// compared by a type assertion, inline, instead of by interface
+	// equality, a call (runtime.efaceeq) that calls the type's equal
+	// function.
+	var ik bool
+	var di int
 	if r.word == mapKey64 {
 		// Safe: mapKeyWordOf checked that K is an 8-byte integer kind.
 		hi, lo := bits.Mul64(*(*uint64)(unsafe.Pointer(&k))^r.s0, r.s1)
@@ -188,6 +194,7 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 		// hashSlow's case, without the call.
 		hi, lo := bits.Mul64(uint64(d)^r.s0, r.s1)
 		h = (hi ^ lo) & r.hmask
+		ik, di = true, d
 	} else {
 		h = r.hashSlow(k)
 	}
@@ -203,7 +210,11 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
 			// &7 spares a bounds check: w != 0, so the index is < 8.
 			s := &g.slots[bits.TrailingZeros64(w)>>3&(mapGroupSlots-1)]
-			if s.key == k {
+			if ik {
+				if x, isInt := any(s.key).(int); isInt && x == di {
+					return r, h, mapLoadVal(r.vmode, &s.val), true
+				}
+			} else if s.key == k {
 				return r, h, mapLoadVal(r.vmode, &s.val), true
 			}
 		}
