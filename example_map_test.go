@@ -136,3 +136,23 @@ func ExampleMap_Snapshot() {
 	// false
 	// 3 0
 }
+
+// A Map with struct{} values is a concurrent set. Adding a member that is
+// already there costs it no table space, nor does adding back the member
+// its shard removed last (see the Cost section of Map), so a set whose
+// members come and go rebuilds its tables less often.
+func ExampleMap_set() {
+	var online ftutils.Map[string, struct{}]
+	var wg sync.WaitGroup
+	for _, user := range []string{"ana", "bo", "cy", "ana"} {
+		wg.Go(func() { online.Store(user, struct{}{}) })
+	}
+	wg.Wait()
+	online.Delete("bo")
+	_, isOnline := online.Load("bo")
+	fmt.Println(online.Len(), isOnline)
+	fmt.Println(slices.Sorted(online.Keys()))
+	// Output:
+	// 2 false
+	// [ana cy]
+}
