@@ -1770,14 +1770,29 @@ func TestMapStressHelpedRebuild(t *testing.T) {
 // the shard came in between. No key may ever have two holders (a revived
 // slot that made a key present twice, or a give-back that got lost, would
 // show), a give-back never finds its key present, a reader never sees a
-// wrong value, and in the end every key is back.
+// wrong value, and in the end every key is back. It runs on a Map[int,
+// int] (values updated in place) and a Map[any, string] (interface keys,
+// values that are not).
 func TestMapStressRevive(t *testing.T) {
+	strs := make([]string, 4)
+	for k := range strs {
+		strs[k] = "v" + strconv.Itoa(10*k)
+	}
+	t.Run("int-int", func(t *testing.T) {
+		stressRevive(t, ftutils.NewMap[int, int](ftutils.WithMapShards(1)), func(k int) int { return k }, func(k int) int { return 10 * k })
+	})
+	t.Run("any-string", func(t *testing.T) {
+		stressRevive(t, ftutils.NewMap[any, string](ftutils.WithMapShards(1)), func(k int) any { return k }, func(k int) string { return strs[k] })
+	})
+}
+
+func stressRevive[K, V comparable](t *testing.T, m *ftutils.Map[K, V], key func(int) K, val func(int) V) {
 	const keys, workers = 4, 4
 	iters := stress.Scale(20000)
 	stress.Sweep(t, func(t *testing.T, procs int) {
-		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
+		m.Clear()
 		for k := range keys {
-			m.Store(k, 10*k)
+			m.Store(key(k), val(k))
 		}
 		var holders [keys]atomic.Int32
 		var stop atomic.Bool
@@ -1786,8 +1801,8 @@ func TestMapStressRevive(t *testing.T) {
 		go func() { // a reader
 			defer wg.Done()
 			for i := 0; !stop.Load(); i++ {
-				if v, ok := m.Load(i % keys); ok && v != 10*(i%keys) {
-					t.Errorf("Load(%d) = %d", i%keys, v)
+				if v, ok := m.Load(key(i % keys)); ok && v != val(i%keys) {
+					t.Errorf("Load(%d) = %v", i%keys, v)
 					return
 				}
 			}
@@ -1795,22 +1810,22 @@ func TestMapStressRevive(t *testing.T) {
 		stress.Run(workers, func(g int) {
 			for i := range iters {
 				k := (g + i) % keys
-				v, ok := m.LoadAndDelete(k)
+				v, ok := m.LoadAndDelete(key(k))
 				if !ok {
 					continue
 				}
-				if n := holders[k].Add(1); n != 1 || v != 10*k {
-					t.Errorf("LoadAndDelete(%d) = %d; %d holders", k, v, n)
+				if n := holders[k].Add(1); n != 1 || v != val(k) {
+					t.Errorf("LoadAndDelete(%d) = %v; %d holders", k, v, n)
 					return
 				}
-				if v, ok := m.Load(k); ok {
-					t.Errorf("Load(%d) = %d while its holder has it deleted", k, v)
+				if v, ok := m.Load(key(k)); ok {
+					t.Errorf("Load(%d) = %v while its holder has it deleted", k, v)
 					return
 				}
 				holders[k].Add(-1)
 				if (g+i)%3 == 0 {
-					m.Store(k, 10*k)
-				} else if _, loaded := m.LoadOrStore(k, 10*k); loaded {
+					m.Store(key(k), val(k))
+				} else if _, loaded := m.LoadOrStore(key(k), val(k)); loaded {
 					t.Errorf("LoadOrStore(%d) found the key its holder deleted", k)
 					return
 				}
@@ -1822,9 +1837,45 @@ func TestMapStressRevive(t *testing.T) {
 			t.Fatalf("Len() = %d after the run; want %d", m.Len(), keys)
 		}
 		for k := range keys {
-			if v, ok := m.Load(k); !ok || v != 10*k {
-				t.Fatalf("Load(%d) = %d, %v after the run", k, v, ok)
+			if v, ok := m.Load(key(k)); !ok || v != val(k) {
+				t.Fatalf("Load(%d) = %v, %v after the run", k, v, ok)
 			}
 		}
 	})
+}
+
+// TestMapIfaceIntKeysCollide puts keys that are equal as numbers but not as
+// interface values (int, int64, uint, a named int type, int32), and others,
+// on one probe path (every hash forced equal): a Load of an int key, which
+// compares slot keys by a type assertion, must find only the int, and a
+// delete and revive of the int64 must leave the others alone.
+func TestMapIfaceIntKeysCollide(t *testing.T) {
+	type myInt int
+	m := ftutils.NewMap[any, int](ftutils.WithMapShards(1))
+	ftutils.SetMapHashMask(m, 0)
+	keys := []any{int64(5), uint(5), myInt(5), int32(5), "5", nil, 5.0, -5, int(5)}
+	for i, k := range keys {
+		m.Store(k, i)
+	}
+	check := func(when string) {
+		t.Helper()
+		for i, k := range keys {
+			if v, ok := m.Load(k); !ok || v != i {
+				t.Fatalf("%s: Load(%T(%v)) = %d, %v; want %d", when, k, k, v, ok, i)
+			}
+		}
+		if m.Len() != len(keys) {
+			t.Fatalf("%s: Len() = %d; want %d", when, m.Len(), len(keys))
+		}
+	}
+	check("after the stores")
+	m.Delete(int64(5))
+	if v, ok := m.Load(int64(5)); ok {
+		t.Fatalf("Load(int64(5)) = %d after its Delete", v)
+	}
+	if v, ok := m.Load(5); !ok || v != len(keys)-1 {
+		t.Fatalf("Load(5) = %d, %v after Delete(int64(5))", v, ok)
+	}
+	m.Store(int64(5), 0) // revives int64(5)'s slot
+	check("after the revive")
 }

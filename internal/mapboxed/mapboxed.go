@@ -7,6 +7,7 @@ package mapboxed
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/ftutils-go/ftutils"
 )
@@ -108,3 +109,82 @@ func (b Ints) Snapshot() map[int]int {
 	}
 	return out
 }
+
+// Strs adapts a Map[any, string] (int keys inside interfaces, values as
+// decimal strings) to the method set of Map[int, int]: the other two code
+// paths of the map, interface keys (compared inline when they hold ints)
+// and values that are neither updated in place nor boxed. Small values come
+// from one table, so storing a value equal to the present one stores the
+// same bytes, as a real program that reuses its strings would.
+type Strs struct{ M *ftutils.Map[any, string] }
+
+var strTable = func() (t [64]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i - len(t)/2)
+	}
+	return t
+}()
+
+// Str returns v as Strs stores it.
+func Str(v int) string {
+	if i := v + len(strTable)/2; i >= 0 && i < len(strTable) {
+		return strTable[i]
+	}
+	return strconv.Itoa(v)
+}
+
+// Unstr returns the int that Str turned into s, with ok passed through. It
+// panics on anything Str does not return, or on a non-empty s with ok
+// false.
+func Unstr(s string, ok bool) (int, bool) {
+	if !ok {
+		if s != "" {
+			panic("mapboxed: absent key came with value " + s)
+		}
+		return 0, false
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		panic("mapboxed: " + err.Error())
+	}
+	return v, true
+}
+
+func unstrLoaded(s string, loaded bool) (int, bool) {
+	v, _ := Unstr(s, true)
+	return v, loaded
+}
+
+func (b Strs) Load(k int) (int, bool) { return Unstr(b.M.Load(k)) }
+func (b Strs) Store(k, v int)         { b.M.Store(k, Str(v)) }
+func (b Strs) LoadOrStore(k, v int) (int, bool) {
+	return unstrLoaded(b.M.LoadOrStore(k, Str(v)))
+}
+func (b Strs) LoadAndDelete(k int) (int, bool) { return Unstr(b.M.LoadAndDelete(k)) }
+func (b Strs) Delete(k int)                    { b.M.Delete(k) }
+func (b Strs) Swap(k, v int) (int, bool)       { return Unstr(b.M.Swap(k, Str(v))) }
+func (b Strs) CompareAndSwap(k, old, new int) bool {
+	return b.M.CompareAndSwap(k, Str(old), Str(new))
+}
+func (b Strs) CompareAndDelete(k, old int) bool { return b.M.CompareAndDelete(k, Str(old)) }
+func (b Strs) Compute(k int, f func(old int, loaded bool) (int, ftutils.ComputeOp)) (int, bool) {
+	v, ok := b.M.Compute(k, func(old string, loaded bool) (string, ftutils.ComputeOp) {
+		o, _ := Unstr(old, loaded)
+		n, op := f(o, loaded)
+		return Str(n), op
+	})
+	if !ok {
+		return 0, false
+	}
+	return Unstr(v, true)
+}
+func (b Strs) LoadOrCompute(k int, f func() int) (int, bool) {
+	return unstrLoaded(b.M.LoadOrCompute(k, func() string { return Str(f()) }))
+}
+func (b Strs) Range(f func(k, v int) bool) {
+	b.M.Range(func(k any, v string) bool {
+		x, _ := Unstr(v, true)
+		return f(k.(int), x)
+	})
+}
+func (b Strs) Clear() { b.M.Clear() }
