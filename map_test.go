@@ -26,7 +26,8 @@ type mapVariant struct {
 
 // mapIntLike is the method set of Map[int, int] that the model drives, so
 // the model also runs on a Map[int, any] holding ints (mapboxed.Ints), whose
-// values are boxed and replaced in place.
+// values are boxed and replaced in place, and on a Map[any, string]
+// (mapboxed.Strs).
 type mapIntLike interface {
 	mapboxed.IntMap
 	Len() int
@@ -70,14 +71,22 @@ var mapVariants = []mapVariant{
 		return m
 	}},
 	{"boxed", func() mapIntLike {
-		return mapboxed.Ints{M: ftutils.NewMap[int, any](ftutils.WithMapShards(1))}
+		return mapboxed.Ints(ftutils.NewMap[int, any](ftutils.WithMapShards(1)))
 	}},
 	{"boxed-collide", func() mapIntLike {
 		m := ftutils.NewMap[int, any](ftutils.WithMapShards(2))
 		ftutils.SetMapHashMask(m, 0x381)
-		return mapboxed.Ints{M: m}
+		return mapboxed.Ints(m)
 	}},
-	{"boxed-zero", func() mapIntLike { return mapboxed.Ints{M: new(ftutils.Map[int, any])} }},
+	{"boxed-zero", func() mapIntLike { return mapboxed.Ints(new(ftutils.Map[int, any])) }},
+	// Interface keys and string values (not updated in place): the
+	// same-value and revive paths, and the inline compare of int keys.
+	{"anykey-string", func() mapIntLike { return mapboxed.Strs(ftutils.NewMap[any, string](ftutils.WithMapShards(1))) }},
+	{"anykey-string-collide", func() mapIntLike {
+		m := ftutils.NewMap[any, string](ftutils.WithMapShards(2))
+		ftutils.SetMapHashMask(m, 0x381)
+		return mapboxed.Strs(m)
+	}},
 }
 
 // mapRef is the mutex-guarded reference the model tests compare against.

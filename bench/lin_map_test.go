@@ -277,13 +277,13 @@ func TestLinMap(t *testing.T) {
 	// Interface values: replaced in place when the dynamic type stays,
 	// appended when it changes.
 	t.Run("any/shards=1", func(t *testing.T) {
-		runLin(t, mapSpec(2, func() mapboxed.IntMap { return mapboxed.Ints{M: ftutils.NewMap[int, any](ftutils.WithMapShards(1))} }))
+		runLin(t, mapSpec(2, func() mapboxed.IntMap { return mapboxed.Ints(ftutils.NewMap[int, any](ftutils.WithMapShards(1))) }))
 	})
 	// Interface keys and string values, neither updated in place: the
 	// paths where storing the present value changes nothing, a deleted
 	// slot is revived by the same key and value, and Load compares int
 	// keys by a type assertion.
 	t.Run("anykey-string/shards=1", func(t *testing.T) {
-		runLin(t, mapSpec(2, func() mapboxed.IntMap { return mapboxed.Strs{M: ftutils.NewMap[any, string](ftutils.WithMapShards(1))} }))
+		runLin(t, mapSpec(2, func() mapboxed.IntMap { return mapboxed.Strs(ftutils.NewMap[any, string](ftutils.WithMapShards(1))) }))
 	})
 }

@@ -1,8 +1,10 @@
-// Package mapboxed views an ftutils.Map[int, any] as a map of ints, so that
-// the model, fuzz and linearizability tests written for Map[int, int] also
-// run on interface values. It lives in internal/ so that the tests of both
-// modules can import it (test helpers in a _test.go file cannot cross a
-// module boundary).
+// Package mapboxed views an ftutils.Map with other key and value types as
+// a map of ints, so that the model, fuzz and linearizability tests written
+// for Map[int, int] also run on the map's other code paths: interface
+// values (Ints: Map[int, any]) and interface keys with values that are
+// neither updated in place nor boxed (Strs: Map[any, string]). It lives in
+// internal/ so that the tests of both modules can import it (test helpers
+// in a _test.go file cannot cross a module boundary).
 package mapboxed
 
 import (
@@ -29,14 +31,33 @@ type IntMap interface {
 	Clear()
 }
 
-// Ints adapts a Map[int, any] holding ints to the method set of
-// Map[int, int]. It boxes 0 as nil, odd values as int32 and other even
-// ones as int, so that a replacement keeps the dynamic type about half the
-// time (the map updates the data word in place) and changes it otherwise
-// (the map writes a fresh slot).
-type Ints struct{ M *ftutils.Map[int, any] }
+// Adapter views a Map[K, V] as a map of ints: key turns an int key into a
+// K and unkey back; enc turns an int value into a V, and dec back (with
+// the ok of the call passed through).
+type Adapter[K comparable, V any] struct {
+	M     *ftutils.Map[K, V]
+	key   func(int) K
+	unkey func(K) int
+	enc   func(int) V
+	dec   func(V, bool) (int, bool)
+}
 
-// Box returns v as Ints stores it.
+// Ints adapts a Map[int, any] holding ints (see Box).
+func Ints(m *ftutils.Map[int, any]) Adapter[int, any] {
+	id := func(k int) int { return k }
+	return Adapter[int, any]{m, id, id, Box, Unbox}
+}
+
+// Strs adapts a Map[any, string]: int keys inside interfaces, values as
+// decimal strings (see Str).
+func Strs(m *ftutils.Map[any, string]) Adapter[any, string] {
+	return Adapter[any, string]{m, func(k int) any { return k }, func(k any) int { return k.(int) }, Str, Unstr}
+}
+
+// Box returns v as Ints stores it: 0 as nil, odd values as int32 and other
+// even ones as int, so that a replacement keeps the dynamic type about half
+// the time (the map updates the data word in place) and changes it
+// otherwise (the map writes a fresh slot).
 func Box(v int) any {
 	switch {
 	case v == 0:
@@ -63,61 +84,9 @@ func Unbox(v any, ok bool) (int, bool) {
 	return v.(int), ok
 }
 
-// unboxLoaded unboxes the actual value of LoadOrStore or LoadOrCompute,
-// present whether or not it was loaded.
-func unboxLoaded(v any, loaded bool) (int, bool) {
-	x, _ := Unbox(v, true)
-	return x, loaded
-}
-
-func (b Ints) Load(k int) (int, bool) { return Unbox(b.M.Load(k)) }
-func (b Ints) Store(k, v int)         { b.M.Store(k, Box(v)) }
-func (b Ints) LoadOrStore(k, v int) (int, bool) {
-	return unboxLoaded(b.M.LoadOrStore(k, Box(v)))
-}
-func (b Ints) LoadAndDelete(k int) (int, bool) { return Unbox(b.M.LoadAndDelete(k)) }
-func (b Ints) Delete(k int)                    { b.M.Delete(k) }
-func (b Ints) Swap(k, v int) (int, bool)       { return Unbox(b.M.Swap(k, Box(v))) }
-func (b Ints) CompareAndSwap(k, old, new int) bool {
-	return b.M.CompareAndSwap(k, Box(old), Box(new))
-}
-func (b Ints) CompareAndDelete(k, old int) bool { return b.M.CompareAndDelete(k, Box(old)) }
-func (b Ints) Compute(k int, f func(old int, loaded bool) (int, ftutils.ComputeOp)) (int, bool) {
-	return Unbox(b.M.Compute(k, func(old any, loaded bool) (any, ftutils.ComputeOp) {
-		o, _ := Unbox(old, loaded)
-		v, op := f(o, loaded)
-		return Box(v), op
-	}))
-}
-func (b Ints) LoadOrCompute(k int, f func() int) (int, bool) {
-	return unboxLoaded(b.M.LoadOrCompute(k, func() any { return Box(f()) }))
-}
-func (b Ints) Range(f func(k, v int) bool) {
-	b.M.Range(func(k int, v any) bool {
-		x, _ := Unbox(v, true)
-		return f(k, x)
-	})
-}
-func (b Ints) Clear()   { b.M.Clear() }
-func (b Ints) Len() int { return b.M.Len() }
-
-// Snapshot returns the map's entries unboxed.
-func (b Ints) Snapshot() map[int]int {
-	out := map[int]int{}
-	for k, v := range b.M.Snapshot() {
-		out[k], _ = Unbox(v, true)
-	}
-	return out
-}
-
-// Strs adapts a Map[any, string] (int keys inside interfaces, values as
-// decimal strings) to the method set of Map[int, int]: the other two code
-// paths of the map, interface keys (compared inline when they hold ints)
-// and values that are neither updated in place nor boxed. Small values come
-// from one table, so storing a value equal to the present one stores the
-// same bytes, as a real program that reuses its strings would.
-type Strs struct{ M *ftutils.Map[any, string] }
-
+// strTable holds the strings of small values, so that storing a value
+// equal to the present one stores the same bytes, as a program that reuses
+// its strings would (the map's same-value paths compare bytes).
 var strTable = func() (t [64]string) {
 	for i := range t {
 		t[i] = strconv.Itoa(i - len(t)/2)
@@ -150,41 +119,55 @@ func Unstr(s string, ok bool) (int, bool) {
 	return v, true
 }
 
-func unstrLoaded(s string, loaded bool) (int, bool) {
-	v, _ := Unstr(s, true)
-	return v, loaded
+// present decodes the actual value of LoadOrStore or LoadOrCompute, which
+// is there whether or not it was loaded.
+func (a Adapter[K, V]) present(v V, loaded bool) (int, bool) {
+	x, _ := a.dec(v, true)
+	return x, loaded
 }
 
-func (b Strs) Load(k int) (int, bool) { return Unstr(b.M.Load(k)) }
-func (b Strs) Store(k, v int)         { b.M.Store(k, Str(v)) }
-func (b Strs) LoadOrStore(k, v int) (int, bool) {
-	return unstrLoaded(b.M.LoadOrStore(k, Str(v)))
+func (a Adapter[K, V]) Load(k int) (int, bool) { return a.dec(a.M.Load(a.key(k))) }
+func (a Adapter[K, V]) Store(k, v int)         { a.M.Store(a.key(k), a.enc(v)) }
+func (a Adapter[K, V]) LoadOrStore(k, v int) (int, bool) {
+	return a.present(a.M.LoadOrStore(a.key(k), a.enc(v)))
 }
-func (b Strs) LoadAndDelete(k int) (int, bool) { return Unstr(b.M.LoadAndDelete(k)) }
-func (b Strs) Delete(k int)                    { b.M.Delete(k) }
-func (b Strs) Swap(k, v int) (int, bool)       { return Unstr(b.M.Swap(k, Str(v))) }
-func (b Strs) CompareAndSwap(k, old, new int) bool {
-	return b.M.CompareAndSwap(k, Str(old), Str(new))
+func (a Adapter[K, V]) LoadAndDelete(k int) (int, bool) { return a.dec(a.M.LoadAndDelete(a.key(k))) }
+func (a Adapter[K, V]) Delete(k int)                    { a.M.Delete(a.key(k)) }
+func (a Adapter[K, V]) Swap(k, v int) (int, bool)       { return a.dec(a.M.Swap(a.key(k), a.enc(v))) }
+func (a Adapter[K, V]) CompareAndSwap(k, old, new int) bool {
+	return a.M.CompareAndSwap(a.key(k), a.enc(old), a.enc(new))
 }
-func (b Strs) CompareAndDelete(k, old int) bool { return b.M.CompareAndDelete(k, Str(old)) }
-func (b Strs) Compute(k int, f func(old int, loaded bool) (int, ftutils.ComputeOp)) (int, bool) {
-	v, ok := b.M.Compute(k, func(old string, loaded bool) (string, ftutils.ComputeOp) {
-		o, _ := Unstr(old, loaded)
+func (a Adapter[K, V]) CompareAndDelete(k, old int) bool {
+	return a.M.CompareAndDelete(a.key(k), a.enc(old))
+}
+func (a Adapter[K, V]) Compute(k int, f func(old int, loaded bool) (int, ftutils.ComputeOp)) (int, bool) {
+	v, ok := a.M.Compute(a.key(k), func(old V, loaded bool) (V, ftutils.ComputeOp) {
+		o, _ := a.dec(old, loaded)
 		n, op := f(o, loaded)
-		return Str(n), op
+		return a.enc(n), op
 	})
 	if !ok {
 		return 0, false
 	}
-	return Unstr(v, true)
+	return a.dec(v, true)
 }
-func (b Strs) LoadOrCompute(k int, f func() int) (int, bool) {
-	return unstrLoaded(b.M.LoadOrCompute(k, func() string { return Str(f()) }))
+func (a Adapter[K, V]) LoadOrCompute(k int, f func() int) (int, bool) {
+	return a.present(a.M.LoadOrCompute(a.key(k), func() V { return a.enc(f()) }))
 }
-func (b Strs) Range(f func(k, v int) bool) {
-	b.M.Range(func(k any, v string) bool {
-		x, _ := Unstr(v, true)
-		return f(k.(int), x)
+func (a Adapter[K, V]) Range(f func(k, v int) bool) {
+	a.M.Range(func(k K, v V) bool {
+		x, _ := a.dec(v, true)
+		return f(a.unkey(k), x)
 	})
 }
-func (b Strs) Clear() { b.M.Clear() }
+func (a Adapter[K, V]) Clear()   { a.M.Clear() }
+func (a Adapter[K, V]) Len() int { return a.M.Len() }
+
+// Snapshot returns the map's entries as ints.
+func (a Adapter[K, V]) Snapshot() map[int]int {
+	out := map[int]int{}
+	for k, v := range a.M.Snapshot() {
+		out[a.unkey(k)], _ = a.dec(v, true)
+	}
+	return out
+}
