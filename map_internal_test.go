@@ -190,19 +190,19 @@ func TestMapReviveSameValue(t *testing.T) {
 		same bool
 		get  func() bool
 	}{
-		{"int", true, func() bool { return mapSameVal(mapValModeOf[int](), ptr(7), 7) }},
-		{"int other", false, func() bool { return mapSameVal(mapValModeOf[int](), ptr(7), 8) }},
-		{"float -0 vs +0", false, func() bool { return mapSameVal(mapValModeOf[float64](), ptr(negZero), 0.0) }},
-		{"any boxed int", true, func() bool { return mapSameVal(mapValModeOf[any](), ptr[any](big), any(big)) }},
-		{"any int vs int64", false, func() bool { return mapSameVal(mapValModeOf[any](), ptr[any](big), any(int64(big))) }},
+		{"int", true, func() bool { return mapSameVal(mapValModeOf[int](), new(7), 7) }},
+		{"int other", false, func() bool { return mapSameVal(mapValModeOf[int](), new(7), 8) }},
+		{"float -0 vs +0", false, func() bool { return mapSameVal(mapValModeOf[float64](), new(negZero), 0.0) }},
+		{"any boxed int", true, func() bool { return mapSameVal(mapValModeOf[any](), new(any(big)), any(big)) }},
+		{"any int vs int64", false, func() bool { return mapSameVal(mapValModeOf[any](), new(any(big)), any(int64(big))) }},
 		{"any string", true, func() bool {
-			return mapSameVal(mapValModeOf[any](), ptr[any]("x"+strconv.Itoa(big)), any("x"+strconv.Itoa(big)))
+			return mapSameVal(mapValModeOf[any](), new(any("x"+strconv.Itoa(big))), any("x"+strconv.Itoa(big)))
 		}},
-		{"any float equal, boxed twice", false, func() bool { return mapSameVal(mapValModeOf[any](), ptr[any](float64(big)+0.5), any(float64(big)+0.5)) }},
-		{"any same pointer", true, func() bool { p := new(int); return mapSameVal(mapValModeOf[any](), ptr[any](p), any(p)) }},
-		{"struct{}", true, func() bool { return mapSameVal(mapValModeOf[struct{}](), ptr(struct{}{}), struct{}{}) }},
-		{"[2]int", true, func() bool { return mapSameVal(mapValModeOf[[2]int](), ptr([2]int{1, 2}), [2]int{1, 2}) }},
-		{"[2]int other", false, func() bool { return mapSameVal(mapValModeOf[[2]int](), ptr([2]int{1, 2}), [2]int{1, 3}) }},
+		{"any float equal, boxed twice", false, func() bool { return mapSameVal(mapValModeOf[any](), new(any(float64(big)+0.5)), any(float64(big)+0.5)) }},
+		{"any same pointer", true, func() bool { p := new(int); return mapSameVal(mapValModeOf[any](), new(any(p)), any(p)) }},
+		{"struct{}", true, func() bool { return mapSameVal(mapValModeOf[struct{}](), new(struct{}{}), struct{}{}) }},
+		{"[2]int", true, func() bool { return mapSameVal(mapValModeOf[[2]int](), new([2]int{1, 2}), [2]int{1, 2}) }},
+		{"[2]int other", false, func() bool { return mapSameVal(mapValModeOf[[2]int](), new([2]int{1, 2}), [2]int{1, 3}) }},
 		{"key string", true, func() bool { return mapSameKey(mapKeyWordOf[string](), "k"+strconv.Itoa(big), "k"+strconv.Itoa(big)) }},
 		{"key float -0 vs +0", false, func() bool { return mapSameKey(mapKeyWordOf[float64](), negZero, 0.0) }},
 		{"key float NaN", false, func() bool { return mapSameKey(mapKeyWordOf[float64](), math.NaN(), math.NaN()) }},
@@ -226,8 +226,6 @@ func TestMapReviveSameValue(t *testing.T) {
 		}
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // TestMapStoreSameValue checks that storing the value an entry already has
 // spends no slot in the maps whose values are not updated in place (a set

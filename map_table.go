@@ -145,7 +145,8 @@ type mapShard[K comparable, V any] struct {
 	// large table, so that writers who arrive meanwhile help (mapCopy).
 	copying atomic.Pointer[mapCopy[K, V]]
 	// lastDel is 1 + the slot of *table that the shard's last delete
-	// tombstoned, 0 if none since the table was built: an insert of the
+	// tombstoned, 0 if none since the table was built or since that slot
+	// was revived (so a slot it names is always deleted): an insert of the
 	// same key with the same value revives it (see put). Owned by mu.
 	lastDel int
 	_       [cacheLinePad - unsafe.Sizeof(sync.Mutex{}) - unsafe.Sizeof(atomic.Int64{}) - 4*unsafe.Sizeof(uintptr(0))]byte
@@ -488,7 +489,7 @@ func (t *mapTable[K, V]) appendSlot(eg uint64, k K, v V, h uint64, fp int) {
 	t.groups[eg].slots[j] = mapSlot[K, V]{key: k, val: v}
 	meta |= (mapMetaFull | h&0x7f) << (8 * j)
 	if fp >= 0 && uint64(fp/mapGroupSlots) == eg {
-		meta = meta&^(0xff<<(8*uint(fp%mapGroupSlots))) | mapMetaDel<<(8*uint(fp%mapGroupSlots))
+		meta = mapSetByte(meta, fp, mapMetaDel)
 		fp = -1
 	}
 	t.groups[eg].ctrl.Store(meta)
@@ -498,10 +499,19 @@ func (t *mapTable[K, V]) appendSlot(eg uint64, k K, v V, h uint64, fp int) {
 }
 
 // tombstone marks slot p deleted. The caller holds the shard's mu.
-func (t *mapTable[K, V]) tombstone(p int) {
+func (t *mapTable[K, V]) tombstone(p int) { t.setCtrl(p, mapMetaDel) }
+
+// setCtrl stores b as slot p's control byte. The caller holds the shard's mu.
+func (t *mapTable[K, V]) setCtrl(p int, b uint64) {
 	w := &t.groups[p/mapGroupSlots].ctrl
+	w.Store(mapSetByte(w.Load(), p, b))
+}
+
+// mapSetByte returns the control word meta of slot p's group with slot p's
+// byte replaced by b.
+func mapSetByte(meta uint64, p int, b uint64) uint64 {
 	sh := 8 * uint(p%mapGroupSlots)
-	w.Store(w.Load()&^(0xff<<sh) | mapMetaDel<<sh)
+	return meta&^(0xff<<sh) | b<<sh
 }
 
 // writable returns the shard's table, first rebuilding it if it is missing
@@ -695,7 +705,7 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 		if mapStoreVal(r.vmode, &sl.val, v) {
 			return
 		}
-		if r.vmode == mapValInline && mapSameVal(mapValInline, &sl.val, v) && mapSameKey(r.word, sl.key, k) {
+		if r.vmode == mapValInline && mapSameBytes(&sl.val, &v) && mapSameKey(r.word, sl.key, k) {
 			// The entry is already (k, v), as when a set re-adds a
 			// member: nothing to change, and no fresh slot spent on it.
 			// The control word is stored again (same value) so that the
@@ -744,16 +754,13 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 // is absent from it.
 func (s *mapShard[K, V]) revive(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h uint64) bool {
 	p := s.lastDel - 1
-	w := &t.groups[p/mapGroupSlots].ctrl
-	sh := 8 * uint(p%mapGroupSlots)
-	meta := w.Load()
 	sl := t.slot(p)
-	if meta>>sh&0xff != mapMetaDel || !mapSameKey(r.word, sl.key, k) || !mapSameVal(r.vmode, &sl.val, v) {
+	if !mapSameKey(r.word, sl.key, k) || !mapSameVal(r.vmode, &sl.val, v) {
 		return false
 	}
 	s.lastDel = 0
 	s.count.Add(1) // before the key is visible (see put)
-	w.Store(meta&^(0xff<<sh) | (mapMetaFull|h&0x7f)<<sh)
+	t.setCtrl(p, mapMetaFull|h&0x7f)
 	return true
 }
 
@@ -769,12 +776,22 @@ func mapSameKey[K comparable](word mapKeyWord, a, b K) bool {
 	case mapKey64, mapKey32, mapKeyString:
 		return true
 	case mapKeyIface:
-		switch any(b).(type) {
-		case int, string:
+		if mapPlainDynamic(any(b)) {
 			return true
 		}
 	}
 	return mapSameBytes(&a, &b)
+}
+
+// mapPlainDynamic reports whether x holds an int or a string, whose equal
+// values no program without unsafe can tell apart (unlike, say, float
+// zeros of opposite sign, or pointers into equal but distinct objects).
+func mapPlainDynamic(x any) bool {
+	switch x.(type) {
+	case int, string:
+		return true
+	}
+	return false
 }
 
 // mapSameVal reports whether the value at p (of a slot under the caller's
@@ -789,17 +806,8 @@ func mapSameVal[V any](mode mapValMode, p *V, v V) bool {
 		if *mapTypeWord(p) != *mapTypeWord(&v) {
 			return false
 		}
-		if atomic.LoadPointer(mapDataWord(p)) == *mapDataWord(&v) {
-			return true
-		}
-		old := any(mapLoadVal(mapValTyped, p))
-		switch x := any(v).(type) {
-		case int:
-			return old == any(x)
-		case string:
-			return old == any(x)
-		}
-		return false
+		old := mapLoadVal(mapValTyped, p)
+		return *mapDataWord(&old) == *mapDataWord(&v) || mapPlainDynamic(any(v)) && any(old) == any(v)
 	}
 	return mapSameBytes(p, &v)
 }
