@@ -259,7 +259,7 @@ func (q *Queue[T]) Pop(ctx context.Context) (T, error) {
 	if ok {
 		return v, nil
 	}
-	v, ok, err := q.popSlow(ctx.Done(), nil, time.Time{})
+	v, ok, err := q.popSlow(ctx.Done(), nil, time.Time{}, false)
 	if !ok && err == nil {
 		err = ctx.Err()
 	}
@@ -270,48 +270,20 @@ func (q *Queue[T]) Pop(ctx context.Context) (T, error) {
 // [ErrEmpty] if no item arrives within d (d <= 0 means do not wait). The
 // timeout runs from the call and is not restarted by wake-ups.
 func (q *Queue[T]) PopTimeout(d time.Duration) (T, error) {
-	shut := q.shut.Load()
-	if testHookPopGap != nil {
-		testHookPopGap(q, d <= 0)
-	}
-	if v, ok := q.TryPop(); ok {
-		return v, nil
-	}
-	var zero T
-	if shut {
-		return zero, ErrShutDown
-	}
+	var v T
+	var ok bool
+	var err error
 	if d <= 0 {
-		return q.emptyOrShut()
+		v, ok, err = q.popSlow(nil, nil, time.Time{}, true)
+	} else if v, ok = q.TryPop(); !ok { // an item at hand needs no timer
+		t, tc := newTimer(d)
+		defer t.Stop()
+		v, ok, err = q.popSlow(nil, tc, time.Now().Add(d), false)
 	}
-	deadline := time.Now().Add(d)
-	t, tc := newTimer(d)
-	defer t.Stop()
-	v, ok, err := q.popSlow(nil, tc, deadline)
 	if !ok && err == nil {
 		err = ErrEmpty
 	}
 	return v, err
-}
-
-// emptyOrShut is the answer of a pop that will not wait and whose TryPop
-// failed although shut read false before it: ErrEmpty if the queue is still
-// open (then it was open, and empty, at the failed TryPop), else the item
-// or ErrShutDown of one more TryPop, made now that no item can arrive.
-// Answering ErrEmpty without the second look was not linearizable: a pop
-// delayed between its read of shut and its TryPop could see the queue only
-// after a Shutdown had drained it, and report "empty" for a queue that was
-// never empty while open during the call (found by TestLinQueue).
-func (q *Queue[T]) emptyOrShut() (T, error) {
-	if !q.shut.Load() {
-		var zero T
-		return zero, ErrEmpty
-	}
-	if v, ok := q.TryPop(); ok {
-		return v, nil
-	}
-	var zero T
-	return zero, ErrShutDown
 }
 
 // popSlow waits until it can remove an item, the queue is shut down and
@@ -327,9 +299,9 @@ func (q *Queue[T]) emptyOrShut() (T, error) {
 // already drained; if another consumer then takes the item, parking on that
 // channel again would block until the next Push. So after every wake-up the
 // deadline is checked against the clock (the timer fires only once it has
-// passed), and a waiter past it makes one last attempt and gives up.
-func (q *Queue[T]) popSlow(done <-chan struct{}, tc <-chan time.Time, deadline time.Time) (v T, ok bool, err error) {
-	expired := false
+// passed), and a waiter past it makes one last attempt and gives up. A pop
+// that must not wait at all (PopTimeout with d <= 0) starts expired.
+func (q *Queue[T]) popSlow(done <-chan struct{}, tc <-chan time.Time, deadline time.Time, expired bool) (v T, ok bool, err error) {
 	for {
 		shut := q.shut.Load() // before the pop: no item can arrive after shut
 		if testHookPopGap != nil {
@@ -342,10 +314,15 @@ func (q *Queue[T]) popSlow(done <-chan struct{}, tc <-chan time.Time, deadline t
 			return v, false, ErrShutDown
 		}
 		if expired {
-			// Giving up says "empty while open": true at the failed pop
-			// only if the queue is still open now (see emptyOrShut).
+			// Giving up says "empty while open", true at the failed pop
+			// only if the queue is still open now: a pop delayed between
+			// its read of shut and its TryPop can see the queue only after
+			// a Shutdown drained it, and "empty" would then describe a
+			// queue that was never empty while open during the call
+			// (found by TestLinQueue). If it is shut now, no item can
+			// arrive, and the next pass returns one or ErrShutDown.
 			if q.shut.Load() {
-				continue // the next pass returns an item or ErrShutDown
+				continue
 			}
 			return v, false, nil
 		}
