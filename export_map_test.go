@@ -16,9 +16,11 @@ func SetMapHashMask[K comparable, V any](m *Map[K, V], mask uint64) {
 
 // SetMapManyProcs sets whether m behaves as a map created with many Ps
 // (mapRoot.manyProcs: Store looks k up before it locks, large rebuilds take
-// helpers), so that both paths run on any machine. Call before first use.
+// helpers, churned shards reuse deleted slots), so that both paths run on
+// any machine. Call before first use.
 func SetMapManyProcs[K comparable, V any](m *Map[K, V], on bool) {
-	m.rootForWrite().manyProcs = on
+	r := m.rootForWrite()
+	r.manyProcs, r.reuse = on, mapReuseOf[K, V](on)
 }
 
 // MapHash returns m's hash of k.
@@ -55,7 +57,35 @@ func MapKeyLocked[K comparable, V any](m *Map[K, V], k K) bool {
 // SetMapAppendOnly turns off m's in-place value updates (creating its root),
 // so tests exercise the append-and-tombstone write path with word values.
 // Call before first use.
-func SetMapAppendOnly[K comparable, V any](m *Map[K, V]) { m.rootForWrite().vmode = mapValInline }
+func SetMapAppendOnly[K comparable, V any](m *Map[K, V]) {
+	r := m.rootForWrite()
+	r.vmode, r.reuse = mapValInline, mapReuseNever
+}
+
+// SetMapReuse makes every table of m let inserts overwrite deleted slots
+// (on), or none (off), instead of only the tables of churned shards in
+// maps created with many Ps, so that tests run both write paths. It
+// reports false, and changes nothing, where K or V does not allow reuse
+// (an int is 4 bytes on 32-bit platforms). Call before first use.
+func SetMapReuse[K comparable, V any](m *Map[K, V], on bool) bool {
+	if !mapReusable[K, V]() {
+		return false
+	}
+	r := m.rootForWrite()
+	r.reuse = mapReuseNever
+	if on {
+		r.reuse = mapReuseAlways
+	}
+	return true
+}
+
+// MapReuses reports whether the table of k's shard lets inserts overwrite
+// deleted slots.
+func MapReuses[K comparable, V any](m *Map[K, V], k K) bool {
+	r := m.rootForWrite()
+	t := r.shard(r.hash(k)).table.Load()
+	return t != nil && t.vers != nil
+}
 
 // MapValWord reports whether m overwrites values of present keys in place.
 func MapValWord[K comparable, V any](m *Map[K, V]) bool { return m.rootForWrite().vmode == mapValWord }
@@ -103,7 +133,7 @@ func MapLoadIn[K comparable, V any](m *Map[K, V], tbl any, k K) (v V, ok bool) {
 // indices the lock-free look-up passes to group, which does no bounds
 // check.
 func MapProbe(groups int) (n uint64, home func(h uint64) uint64, next func(i uint64) uint64) {
-	t := newMapTable[int, int](3*groups-2, false)
+	t := newMapTable[int, int](3*groups-2, false, false)
 	if len(t.groups) != groups {
 		panic("ftutils: MapProbe: no table of that size")
 	}

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math/bits"
 	"reflect"
+	"runtime"
 	"sync/atomic"
 	"unsafe"
 )
@@ -34,32 +35,42 @@ import (
 // call. Len is exact when no writes run concurrently.
 //
 // Cost (2-vCPU AMD EPYC Zen 4 under KVM, Go 1.26; docs/benchmarks/map.md has
-// the tables): a Load of an int key in a 1K-entry map costs about 7 ns
-// serially and never allocates; Range, Len and Clear never allocate, nor does
-// Delete except when it shrinks a shard (a rebuild, below). Writes allocate
-// nothing per call: keys and values live inline in the table, and a shard's
-// table is rebuilt (2 allocations: header and groups, plus a small record for
-// the helpers of a table of 8192 slots or more in maps created with 4 or more
-// Ps (GOMAXPROCS, capped at the CPU count); the live entries are copied) once
-// its fresh slots run out, after about 1 to 4/3 times as many slot-consuming
-// writes as it holds entries (see newMapTable). Inserting a key consumes a
-// slot; so does replacing a value, except when V is a pointer-free 8-byte
-// integer or float type (Map[K, int], Map[K, float64] and the like), whose
-// values are overwritten in place by one atomic store and read by an atomic
-// load, and when V is an interface type and the new value has the dynamic type
-// of the old one (a Map[K, any] of ints, a Map[K, error]), where only the
-// interface's data word is overwritten, by one atomic pointer store, and when
-// the entry already holds the value stored (the same bits, as when a Map[K,
-// struct{}] used as a set re-adds a member). Nor does inserting a key that its
-// shard's last delete removed, with the value it had then (equal integers or
-// strings, else the same bits: a set's member removed and added back, a token
-// deleted by one goroutine and stored back by it): the deleted slot is marked
-// live again. Amortized a slot-consuming write costs about 35 to 45 bytes for
+// the tables): a Load of an int key in a 1K-entry map costs about 7 ns serially
+// and never allocates; Range, Len and Clear never allocate, nor does Delete
+// except when it shrinks a shard (a rebuild, below). Writes allocate nothing
+// per call: keys and values live inline in the table, and a shard's table is
+// rebuilt (2 allocations: header and groups, a third for the sequence counts of
+// a table with slot reuse, below, and a small record for the helpers of a table
+// of 8192 slots or more in maps created with 4 or more Ps (GOMAXPROCS, capped
+// at the CPU count); the live entries are copied) once its fresh slots run out,
+// after about 1 to 4/3 times as many slot-consuming writes as it holds entries
+// (see newMapTable). Inserting a key consumes a slot; so does replacing a
+// value, except when V is a pointer-free 8-byte integer or float type
+// (Map[K, int], Map[K, float64] and the like), whose values are overwritten in
+// place by one atomic store and read by an atomic load, and when V is an
+// interface type and the new value has the dynamic type of the old one (a
+// Map[K, any] of ints, a Map[K, error]), where only the interface's data word
+// is overwritten, by one atomic pointer store, and when the entry already holds
+// the value stored (the same bits, as when a Map[K, struct{}] used as a set
+// re-adds a member). Nor does inserting a key that its shard's last delete
+// removed, with the value it had then (equal integers or strings, else the same
+// bits: a set's member removed and added back, a token deleted by one goroutine
+// and stored back by it): the deleted slot is marked live again. Nor, in a
+// shard that churns (keys deleted, other keys inserted), does inserting a key
+// whose probe path passes a deleted slot, when K is an 8-byte integer, string
+// or interface type and V a word or interface type as above (Map[int, int],
+// Map[string, int], Map[any, any]) in a map created with 4 or more Ps: from the
+// first rebuild of a shard whose table had a fifth or more of its used slots
+// deleted, inserts overwrite deleted slots (measured: a FIFO of 200 random keys
+// churned 10,000 times rebuilds its shard 11 to 12 times instead of 50), and
+// look-ups in that shard check a sequence count per group (see Algorithm).
+// Amortized a slot-consuming write costs about 35 to 45 bytes for
 // Map[int, int], a few percent of an allocation. Memory per entry is one
 // control byte plus one {K, V} slot per slot, at 37.5 % (just after a rebuild)
-// to 75 or 87.5 % slot occupancy: 19 to 45 bytes per entry for Map[int, int].
-// Deleted or replaced entries keep their slot (and whatever their K and V
-// reference) until the shard's next rebuild. Len costs one atomic load per
+// to 75 or 87.5 % slot occupancy: 19 to 45 bytes per entry for Map[int, int]. A
+// table with slot reuse adds 8 bytes per group (1 per slot). Deleted or
+// replaced entries keep their slot (and whatever their K and V reference) until
+// the shard's next rebuild or the slot's reuse. Len costs one atomic load per
 // shard. The Map value itself is 120 bytes on 64-bit platforms: padding keeps
 // the root pointer that every operation reads alone in its cache line.
 //
@@ -72,15 +83,19 @@ import (
 // updated in place atomically: a word value, or the data word of an interface
 // value whose dynamic type stays the same; and a deleted slot whose key and
 // value are exactly the ones being inserted again is marked live again, since
-// no reader can tell it from a new slot), so readers read keys and values
-// inline without pointer hops or per-write allocation, and growth, shrink and
-// tombstone removal are one rebuild per shard under that shard's lock (readers
-// never wait; a writer waits at most one shard's copy, and a writer that
-// arrives during a large shard's copy helps with it in a map created with 4 or
-// more Ps). Iterators freeze the table of the shard they visit, so the next
-// write to that shard copies it first. The hash is seeded per map:
-// [hash/maphash] for strings and other keys, a seeded multiply-mix for integer
-// keys, so keys chosen by an attacker cannot force collisions.
+// no reader can tell it from a new slot; and, in churned shards of maps created
+// with 4 or more Ps whose keys and values are made of words that can be read
+// and written atomically one by one, an insert overwrites a deleted slot on its
+// path word by word inside a per-group sequence lock, and readers discard what
+// they read from a group whose sequence count was odd or changed), so readers
+// read keys and values inline without pointer hops or per-write allocation, and
+// growth, shrink and tombstone removal are one rebuild per shard under that
+// shard's lock (readers never wait; a writer waits at most one shard's copy,
+// and a writer that arrives during a large shard's copy helps with it in a map
+// created with 4 or more Ps). Iterators freeze the table of the shard they
+// visit, so the next write to that shard copies it first. The hash is seeded
+// per map: [hash/maphash] for strings and other keys, a seeded multiply-mix for
+// integer keys, so keys chosen by an attacker cannot force collisions.
 type Map[K comparable, V any] struct {
 	_ noCopy
 	// The padding keeps root, which every operation reads, alone in its
@@ -204,6 +219,9 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 	}
 	tag := mapLSBs * (mapMetaFull | h&0x7f)
 	i := t.home(h)
+	if t.vers != nil {
+		return m.findReused(r, t, h, k, ik, di)
+	}
 	for {
 		g := t.group(i)
 		meta := g.ctrl.Load()
@@ -220,6 +238,68 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 		}
 		if mapMatchZero(meta) != 0 {
 			return r, h, v, false
+		}
+		i = t.next(i)
+	}
+}
+
+// findReused is find's probe for a table whose deleted slots may be
+// overwritten while we read them (t.vers; see mapTable.reuseSlot), kept
+// out of find so that tables without reuse pay one nil check for it. It
+// reads slots by atomic word loads between two loads of the group's
+// sequence count and uses what it read only if the count was even and
+// unchanged; otherwise it reads the group again. A one-word key is
+// compared before that check (a word is never torn, and a key that matched
+// while the slot was overwritten is caught by the check before its value
+// is returned); a two-word key (string, interface) only after it, as its
+// words may come from two different keys.
+func (m *Map[K, V]) findReused(r *mapRoot[K, V], t *mapTable[K, V], h uint64, k K, ik bool, di int) (*mapRoot[K, V], uint64, V, bool) {
+	var zero V
+	tag := mapLSBs * (mapMetaFull | h&0x7f)
+	i := t.home(h)
+probe:
+	for {
+		g := t.group(i)
+		ver := t.ver(i).Load()
+		if ver&1 != 0 {
+			// A writer is overwriting a slot of this group (a few stores,
+			// unless it was preempted meanwhile: so yield).
+			runtime.Gosched()
+			continue
+		}
+		meta := g.ctrl.Load()
+		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
+			s := &g.slots[bits.TrailingZeros64(w)>>3&(mapGroupSlots-1)]
+			if r.word == mapKey64 {
+				if mapLoadWord(&s.key) != k {
+					continue
+				}
+				v := mapLoadVal(r.vmode, &s.val)
+				if t.ver(i).Load() != ver {
+					continue probe
+				}
+				return r, h, v, true
+			}
+			var key K
+			if r.word == mapKeyString {
+				key = mapLoadString(&s.key)
+			} else {
+				key = mapLoadIface(&s.key)
+			}
+			val := mapLoadVal(r.vmode, &s.val)
+			if t.ver(i).Load() != ver {
+				continue probe
+			}
+			if ik {
+				if x, isInt := any(key).(int); isInt && x == di {
+					return r, h, val, true
+				}
+			} else if key == k {
+				return r, h, val, true
+			}
+		}
+		if mapMatchZero(meta) != 0 {
+			return r, h, zero, false
 		}
 		i = t.next(i)
 	}

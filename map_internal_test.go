@@ -3,11 +3,13 @@ package ftutils
 import (
 	"math"
 	"math/bits"
+	"math/rand/v2"
 	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"unsafe"
 
 	"github.com/ftutils-go/ftutils/internal/stress"
 )
@@ -23,7 +25,7 @@ func TestMapInsertSharedConcurrent(t *testing.T) {
 		const workers, per = 4, 20 // 80 entries in 32 groups (256 slots)
 		r := newMapRoot[int, int](mapConfig{shards: 1})
 		for round := range stress.Scale(2000) {
-			tb := newMapTable[int, int](96, false)
+			tb := newMapTable[int, int](96, false, false)
 			src := make([]mapSlot[int, int], workers*per)
 			for i := range src {
 				src[i] = mapSlot[int, int]{key: round*1000 + i, val: i}
@@ -127,6 +129,7 @@ func TestMapHelpedRebuildProtocol(t *testing.T) {
 func TestMapReviveSlot(t *testing.T) {
 	shard := func(m any) *mapShard[int, int] { return &m.(*Map[int, int]).rootForWrite().shards[0] }
 	m := NewMap[int, int](WithMapShards(1))
+	m.rootForWrite().reuse = mapReuseNever // reuse would take the deleted slots first
 	for k := range 10 {
 		m.Store(k, k)
 	}
@@ -271,5 +274,196 @@ func TestMapStoreSameValue(t *testing.T) {
 		if math.Signbit(k) || f.Len() != 1 {
 			t.Fatalf("Store(+0) over the key -0 kept -0 (Len %d)", f.Len())
 		}
+	}
+}
+
+// TestMapReusable checks which key and value types let inserts overwrite
+// deleted slots: those whose every word can be read and written
+// atomically on its own.
+func TestMapReusable(t *testing.T) {
+	type named int
+	for _, c := range []struct {
+		name string
+		got  bool
+		want bool
+	}{
+		{"int,int", mapReusable[int, int](), unsafe.Alignof(int(0)) == 8},
+		{"named,float64", mapReusable[named, float64](), unsafe.Alignof(named(0)) == 8 && unsafe.Alignof(float64(0)) == 8},
+		{"string,int", mapReusable[string, int](), unsafe.Alignof(int(0)) == 8},
+		{"any,any", mapReusable[any, any](), true},
+		{"string,error", mapReusable[string, error](), true},
+		{"int,string", mapReusable[int, string](), false},
+		{"int32,int", mapReusable[int32, int](), false},
+		{"float64,int", mapReusable[float64, int](), false},
+		{"[2]int,int", mapReusable[[2]int, int](), false},
+	} {
+		if c.got != c.want {
+			t.Errorf("mapReusable[%s] = %v; want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+// TestMapReuseSlot checks that an insert takes the first deleted slot on
+// its probe path (no fresh slot, no rebuild) when the map allows reuse, and
+// a fresh slot when it does not, for each kind of reusable key.
+func TestMapReuseSlot(t *testing.T) {
+	t.Run("int", func(t *testing.T) { testReuseSlot(t, func(i int) int { return i }) })
+	t.Run("string", func(t *testing.T) { testReuseSlot(t, func(i int) string { return strconv.Itoa(i) + "-key" }) })
+	t.Run("any", func(t *testing.T) {
+		testReuseSlot(t, func(i int) any {
+			if i%2 == 0 {
+				return i
+			}
+			return strconv.Itoa(i)
+		})
+	})
+}
+
+func testReuseSlot[K comparable](t *testing.T, key func(int) K) {
+	if !mapReusable[K, int]() {
+		t.Skip("these key and value types do not allow reuse on this platform")
+	}
+	for _, reuse := range []bool{false, true} {
+		m := NewMap[K, int](WithMapShards(1))
+		r := m.rootForWrite()
+		r.hmask = 0x7f // one home group for every key: group 0 fills first
+		if want := mapReuseOf[K, int](r.manyProcs); r.reuse != want || (want == mapReuseChurn) != r.manyProcs {
+			t.Fatalf("reuse = %v with manyProcs %v; want %v", r.reuse, r.manyProcs, want)
+		}
+		r.reuse = mapReuseNever
+		if reuse {
+			r.reuse = mapReuseAlways
+		}
+		for k := range 10 {
+			m.Store(key(k), k)
+		}
+		s := &r.shards[0]
+		used, tbl := s.used, s.table.Load()
+		m.Delete(key(3))
+		if s.lastDel != 3+1 {
+			t.Fatalf("reuse=%v: lastDel = %d after deleting the key in slot 3", reuse, s.lastDel)
+		}
+		m.Store(key(100), 100) // another key: takes slot 3, or a fresh one
+		m.Delete(key(5))
+		m.LoadOrStore(key(101), 101)
+		want := used + 2
+		if reuse {
+			want = used
+			if s.lastDel != 0 {
+				t.Errorf("lastDel = %d after its slot was reused; want 0", s.lastDel)
+			}
+			for p, k := range map[int]int{3: 100, 5: 101} {
+				if sl := tbl.slot(p); sl.key != key(k) || sl.val != k {
+					t.Errorf("slot %d holds %v: %d; want %v: %d", p, sl.key, sl.val, key(k), k)
+				}
+			}
+		}
+		if s.used != want || s.table.Load() != tbl {
+			t.Fatalf("reuse=%v: %d slots used (table replaced: %v); want %d", reuse, s.used, s.table.Load() != tbl, want)
+		}
+		for k := range 102 {
+			v, ok := m.Load(key(k))
+			if present := k < 10 && k != 3 && k != 5 || k >= 100; ok != present || ok && v != k {
+				t.Fatalf("reuse=%v: Load(%v) = %d, %v; want present %v", reuse, key(k), v, ok, present)
+			}
+		}
+		if m.Len() != 10 {
+			t.Fatalf("reuse=%v: Len() = %d; want 10", reuse, m.Len())
+		}
+	}
+}
+
+// TestMapReusePolicy checks which tables let inserts overwrite deleted
+// slots by default in a map created with many Ps: not those of a map that
+// only grows, those of a shard that churns (from its first rebuild with
+// tombstones on), and none for types that do not allow reuse; and that
+// reuse makes a churned shard's rebuilds rare.
+func TestMapReusePolicy(t *testing.T) {
+	if !mapReusable[int, int]() {
+		t.Skip("Map[int, int] does not allow reuse on this platform")
+	}
+	// Random keys: sequential ones have correlated home groups, which makes
+	// how many inserts find a tombstone on their path depend on the seed.
+	rng := rand.New(rand.NewPCG(1, 2))
+	keys := make([]int, 10600)
+	for i := range keys {
+		keys[i] = int(rng.Int64())
+	}
+	// churn deletes a key and inserts another (a FIFO of 200 live keys),
+	// n times, and counts the rebuilds of the shard's table.
+	churn := func(m *Map[int, int], from, n int) (rebuilds int) {
+		s := &m.rootForWrite().shards[0]
+		tb := s.table.Load()
+		for i := from; i < from+n; i++ {
+			m.Delete(keys[i])
+			m.Store(keys[200+i], i)
+			if nt := s.table.Load(); nt != tb {
+				tb = nt
+				rebuilds++
+			}
+		}
+		return rebuilds
+	}
+	fill := func(m *Map[int, int]) {
+		for k := range 200 {
+			m.Store(keys[k], k-200)
+		}
+	}
+
+	m := NewMap[int, int](WithMapShards(1))
+	if r := m.rootForWrite(); r.reuse != mapReuseOf[int, int](r.manyProcs) {
+		t.Fatalf("reuse = %v; want the default", r.reuse)
+	}
+	m.rootForWrite().reuse = mapReuseChurn // the default in a map created with many Ps
+	s := &m.rootForWrite().shards[0]
+	fill(m)
+	if tb := s.table.Load(); tb.vers != nil {
+		t.Fatal("a table that only grew reuses deleted slots")
+	}
+	grown := s.table.Load()
+	churn(m, 0, 400) // tombstones pile up until a rebuild
+	if tb := s.table.Load(); tb == grown || tb.vers == nil {
+		t.Fatalf("after churn: rebuilt %v, reuse %v; want a rebuilt table with reuse", tb != grown, tb.vers != nil)
+	}
+	withReuse := churn(m, 400, 10000)
+	if s.table.Load().vers == nil {
+		t.Fatal("a churned shard's rebuild dropped reuse")
+	}
+	for i := 10400; i < 10600; i++ {
+		if v, ok := m.Load(keys[i]); !ok || v != i-200 {
+			t.Fatalf("Load(keys[%d]) = %d, %v; want %d", i, v, ok, i-200)
+		}
+	}
+	if m.Len() != 200 {
+		t.Fatalf("Len() = %d; want 200", m.Len())
+	}
+	m.Clear()
+	m.Store(1, 1)
+	if s.table.Load().vers != nil {
+		t.Fatal("the first table after Clear reuses deleted slots")
+	}
+
+	// The same churn without reuse: an insert always takes a fresh slot.
+	off := NewMap[int, int](WithMapShards(1))
+	off.rootForWrite().reuse = mapReuseNever
+	fill(off)
+	churn(off, 0, 400)
+	without := churn(off, 400, 10000)
+	t.Logf("10000 churned inserts: %d rebuilds with reuse, %d without", withReuse, without)
+	if withReuse*2 > without {
+		t.Errorf("10000 churned inserts: %d rebuilds with reuse, %d without; want half or less", withReuse, without)
+	}
+
+	ms := NewMap[int, string](WithMapShards(1))
+	ms.rootForWrite().manyProcs = true
+	if mapReuseOf[int, string](true) != mapReuseNever || mapReuseOf[int, int](false) != mapReuseNever {
+		t.Fatal("mapReuseOf allows reuse for Map[int, string], or with few Ps")
+	}
+	for i := range 2000 {
+		ms.Delete(i)
+		ms.Store(200+i, "x")
+	}
+	if ms.rootForWrite().reuse != mapReuseNever || ms.rootForWrite().shards[0].table.Load().vers != nil {
+		t.Fatal("a Map[int, string] reuses deleted slots")
 	}
 }

@@ -34,26 +34,34 @@ import (
 //	0x01          deleted (tombstone): written once, then deleted
 //	0x80 | h&0x7f full: key and value are valid (key immutable)
 //
-// Slots of a published table are append-only: a slot is written once while its
-// byte is empty, then published by an atomic store of the control word, and its
-// key is never written again while the table is live. Readers atomically load
-// the control word and only then read the slots it marks full, so every plain
-// slot read happens after the store that published it (race-detector clean
-// without any racy loads). Replacing a value appends a new slot later on the
-// key's probe path and then tombstones the old one; deleting tombstones. The
-// exceptions (mapValMode) are a V that is one pointer-free 8-byte word (Map[K,
-// int] and the like), whose value is overwritten in place by an atomic store
-// and always read by an atomic load (mapLoadVal), and an interface V, whose
-// data word is overwritten in place by an atomic pointer store when the new
-// value has the same dynamic type (the type word, written once, tells which),
-// so such updates of present keys cost no slot. When a table runs out of fresh
+// Slots of a published table are append-only: a slot is written once while
+// its byte is empty, then published by an atomic store of the control word,
+// and (but for the last exception below) its key is never written again
+// while the table is live. Readers atomically load the control word and only
+// then read the slots it marks full, so every plain slot read happens after
+// the store that published it (race-detector clean without any racy loads).
+// Replacing a value appends a new slot later on the key's probe path and
+// then tombstones the old one; deleting tombstones. The exceptions
+// (mapValMode) are a V that is one pointer-free 8-byte word (Map[K, int] and
+// the like), whose value is overwritten in place by an atomic store and
+// always read by an atomic load (mapLoadVal), and an interface V, whose data
+// word is overwritten in place by an atomic pointer store when the new value
+// has the same dynamic type (the type word, written once, tells which), so
+// such updates of present keys cost no slot. One more exception (mapReuse):
+// in a table with a sequence count per group (vers, given to the tables of
+// churned shards in maps whose keys and values are words that can be read
+// and written atomically one by one), an insert may overwrite a deleted slot
+// on its path, word by word inside the group's sequence lock, and readers
+// use what they read from a slot only if the count was even and unchanged
+// around it (reuseSlot, Map.findReused). When a table runs out of fresh
 // slots, the shard's writer rebuilds it (copying the live entries into a new
-// table sized for them, which is how the map grows and shrinks) and publishes
-// the new table with one atomic pointer store; while the new table is
-// unpublished, its control words and slots are filled without that per-slot
-// protocol (plain stores, or a CAS per slot when helpers copy too; see rebuild
-// and mapCopy), and the table pointer's store publishes them all. Readers that
-// still hold the old table see it frozen at the moment of the swap.
+// table sized for them, which is how the map grows and shrinks) and
+// publishes the new table with one atomic pointer store; while the new table
+// is unpublished, its control words and slots are filled without that
+// per-slot protocol (plain stores, or a CAS per slot when helpers copy too;
+// see rebuild and mapCopy), and the table pointer's store publishes them
+// all. Readers that still hold the old table see it frozen at the moment of
+// the swap.
 //
 // Why not the obvious way (xsync's CLHT buckets holding pointers to immutable
 // heap entries)? That layout allocates on every Store and adds a pointer hop to
@@ -132,6 +140,12 @@ type mapTable[K comparable, V any] struct {
 	// frozen is set (under mu) when an iterator takes the table: from then on
 	// the table is immutable and the next writer rebuilds the shard first.
 	frozen atomic.Bool
+	// vers is nil unless inserts may overwrite this table's deleted slots
+	// (see mapReuse): then vers[i] is group i's sequence count, odd while
+	// a writer overwrites one of its slots (reuseSlot; Map.findReused
+	// validates what it reads against it). It is a separate array so that tables
+	// without reuse, and their readers, pay nothing for it.
+	vers []atomic.Uint64
 }
 
 // mapShard is one independently locked and resized part of a Map. Its size is
@@ -170,12 +184,15 @@ type mapRoot[K comparable, V any] struct {
 	// (GOMAXPROCS, capped at the CPU count): then Store looks k up before
 	// it locks, and the rebuild of a large table takes helpers.
 	manyProcs bool
-	s0, s1    uint64 // random seeds of the word hash; s1 is odd
-	hmask     uint64 // ANDed into every hash: all ones, except in tests that force collisions
-	smask     uint64 // len(shards) - 1; shard = h >> 40 & smask
-	tables    []atomic.Pointer[mapTable[K, V]]
-	seed      maphash.Seed
-	shards    []mapShard[K, V]
+	// reuse says which of the shards' tables let inserts overwrite
+	// deleted slots (mapReuse).
+	reuse  mapReuse
+	s0, s1 uint64 // random seeds of the word hash; s1 is odd
+	hmask  uint64 // ANDed into every hash: all ones, except in tests that force collisions
+	smask  uint64 // len(shards) - 1; shard = h >> 40 & smask
+	tables []atomic.Pointer[mapTable[K, V]]
+	seed   maphash.Seed
+	shards []mapShard[K, V]
 }
 
 // mapConfig collects the options of NewMap.
@@ -211,13 +228,14 @@ func newMapRoot[K comparable, V any](c mapConfig) *mapRoot[K, V] {
 		tables:    make([]atomic.Pointer[mapTable[K, V]], n),
 		shards:    make([]mapShard[K, V], n),
 	}
+	r.reuse = mapReuseOf[K, V](r.manyProcs)
 	for i := range r.shards {
 		r.shards[i].table = &r.tables[i]
 	}
 	if c.capacity > 0 {
 		per := (c.capacity + n - 1) / n
 		for i := range r.shards {
-			r.shards[i].table.Store(newMapTable[K, V](per, r.vmode == mapValWord))
+			r.shards[i].table.Store(newMapTable[K, V](per, r.vmode == mapValWord, r.reuse == mapReuseAlways))
 		}
 	}
 	return r
@@ -292,10 +310,27 @@ func mapLoadVal[V any](mode mapValMode, p *V) V {
 		x := (*atomic.Uint64)(unsafe.Pointer(p)).Load()
 		return *(*V)(unsafe.Pointer(&x))
 	case mapValTyped:
-		w := [2]unsafe.Pointer{*mapTypeWord(p), atomic.LoadPointer(mapDataWord(p))}
+		// The type word is loaded atomically too: in a reusable map a
+		// reuse of the slot rewrites it (mapStoreValWords).
+		w := [2]unsafe.Pointer{atomic.LoadPointer(mapTypeWord(p)), atomic.LoadPointer(mapDataWord(p))}
 		return *(*V)(unsafe.Pointer(&w))
 	}
 	return *p
+}
+
+// mapStoreValWords writes v into the value at p of a slot being reused,
+// every word atomically (see mapLoadWord). The caller holds the shard's
+// lock; the map is reusable, so the mode is mapValWord or mapValTyped.
+func mapStoreValWords[V any](mode mapValMode, p *V, v V) {
+	switch mode {
+	case mapValWord:
+		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
+	case mapValTyped:
+		atomic.StorePointer(mapTypeWord(p), *mapTypeWord(&v))
+		atomic.StorePointer(mapDataWord(p), *mapDataWord(&v))
+	default:
+		panic("ftutils: internal error: mapStoreValWords on an inline value")
+	}
 }
 
 // mapStoreVal overwrites the value of a published slot with v in place and
@@ -316,6 +351,114 @@ func mapStoreVal[V any](mode mapValMode, p *V, v V) bool {
 		return true
 	}
 	return false
+}
+
+// mapReuse says which tables of a map let an insert overwrite a deleted
+// slot (reuseSlot) instead of consuming a fresh one. Reuse spares churned
+// shards (keys deleted and others inserted) most of their rebuilds, but a
+// table that allows it costs its readers a sequence-count check on another
+// cache line (Map.findReused), so it is switched on per table, for shards
+// that churn, and only in maps created with many Ps (mapManyProcs): on 16
+// cores it made the typed mixed rows with 50 % writes 1.3 to 2.1 times
+// faster at -cpu 16, while on the 2-vCPU box the read-mostly churned rows
+// (90 and 99 % reads) lost 10 to 20 % at -cpu 1 and 2 to the check
+// (docs/benchmarks/map.md, round 7).
+type mapReuse uint8
+
+const (
+	// mapReuseNever: K or V does not allow reuse (mapReusable).
+	mapReuseNever mapReuse = iota
+	// mapReuseChurn: a rebuild gives the new table reuse if the old one
+	// had it or if at least a fifth of the old table's used slots were
+	// tombstones (see mapShard.rebuild). The default where allowed, in
+	// maps created with many Ps.
+	mapReuseChurn
+	// mapReuseAlways: every table (tests).
+	mapReuseAlways
+)
+
+func mapReuseOf[K comparable, V any](manyProcs bool) mapReuse {
+	if manyProcs && mapReusable[K, V]() {
+		return mapReuseChurn
+	}
+	return mapReuseNever
+}
+
+// mapReusable reports whether a map's deleted slots may be overwritten by
+// later inserts: whether every word of a slot can be written and read by
+// single-word atomic operations, so that a reader racing with the
+// overwrite reads a mix of old and new words but never a torn word, and
+// detects the mix by the group's sequence count before it uses any of
+// them. Keys: 8-byte integers, strings and interfaces; values: the
+// in-place modes (one pointer-free word, or an interface).
+func mapReusable[K comparable, V any]() bool {
+	if mapValModeOf[V]() == mapValInline {
+		return false
+	}
+	switch mapKeyWordOf[K]() {
+	case mapKey64:
+		return reflect.TypeFor[K]().Align() == 8
+	case mapKeyString, mapKeyIface:
+		return true
+	}
+	return false
+}
+
+// mapWord2 is the two-word layout of a string (data pointer, length) and,
+// with a pointer as its second word, of an interface (type, data).
+type mapWord2 struct {
+	p unsafe.Pointer
+	n uintptr
+}
+
+// mapLoadWord, mapLoadString and mapLoadIface read the key at p of a
+// published slot by atomic word loads, in a table with reuse (t.vers),
+// where the slot may be overwritten meanwhile: an 8-byte integer key
+// (mapKey64), a string key (data pointer, length) and an interface key
+// (type, data). They are separate functions, small enough to inline into
+// Map.findReused. A two-word result may mix two keys' words until the
+// caller has validated it against the group's sequence count; it is safe
+// to hold (each pointer word points at a live object or is nil), not to
+// use.
+//
+// Safe: mapReusable admitted only these layouts, and the caller picks the
+// function by mapRoot.word.
+func mapLoadString[K comparable](p *K) K {
+	var k K
+	w := (*mapWord2)(unsafe.Pointer(p))
+	*(*mapWord2)(unsafe.Pointer(&k)) = mapWord2{atomic.LoadPointer(&w.p), atomic.LoadUintptr(&w.n)}
+	return k
+}
+
+func mapLoadIface[K comparable](p *K) K {
+	var k K
+	w := (*[2]unsafe.Pointer)(unsafe.Pointer(p))
+	*(*[2]unsafe.Pointer)(unsafe.Pointer(&k)) = [2]unsafe.Pointer{atomic.LoadPointer(&w[0]), atomic.LoadPointer(&w[1])}
+	return k
+}
+
+func mapLoadWord[K comparable](p *K) K {
+	x := (*atomic.Uint64)(unsafe.Pointer(p)).Load()
+	return *(*K)(unsafe.Pointer(&x))
+}
+
+// mapStoreKey writes k into the key at p by atomic word stores (see
+// mapLoadWord). The caller holds the shard's lock.
+func mapStoreKey[K comparable](word mapKeyWord, p *K, k K) {
+	switch word {
+	case mapKey64:
+		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&k)))
+	case mapKeyString:
+		w, src := (*mapWord2)(unsafe.Pointer(p)), (*mapWord2)(unsafe.Pointer(&k))
+		atomic.StorePointer(&w.p, src.p)
+		atomic.StoreUintptr(&w.n, src.n)
+	case mapKeyIface:
+		w, src := (*[2]unsafe.Pointer)(unsafe.Pointer(p)), (*[2]unsafe.Pointer)(unsafe.Pointer(&k))
+		atomic.StorePointer(&w[0], src[0])
+		atomic.StorePointer(&w[1], src[1])
+	default:
+		panic("ftutils: internal error: mapStoreKey on a key type that cannot be reused")
+	}
 }
 
 // mapKeyWord says how hash reads a key type: plain integers as one word
@@ -407,18 +550,28 @@ func (r *mapRoot[K, V]) shard(h uint64) *mapShard[K, V] { return &r.shards[h>>40
 // read/write rows of Map[K, int] gained 4 to 8 %); where every replaced
 // value consumes a slot, the extra rebuilds cost more than that (sync.Map's
 // LoadOrStore and Swap workloads on Map[any, any] lost 5 to 30 %).
-func newMapTable[K comparable, V any](live int, inPlace bool) *mapTable[K, V] {
+func newMapTable[K comparable, V any](live int, inPlace, reuse bool) *mapTable[K, V] {
 	groups := max(mapMinGroups, (live+2)/3) // 8*groups >= 8*live/3
 	n := groups * mapGroupSlots
 	limit := n - n/8
 	if inPlace {
 		limit = n - n/4
 	}
-	return &mapTable[K, V]{
+	t := &mapTable[K, V]{
 		groups: make([]mapGroup[K, V], groups),
 		n:      uint64(groups),
 		limit:  limit,
 	}
+	if reuse {
+		t.vers = make([]atomic.Uint64, groups)
+	}
+	return t
+}
+
+// ver returns &t.vers[i] without a bounds check, for the lock-free
+// look-ups; t.vers is not nil. Safe as for group: i < t.n == len(t.vers).
+func (t *mapTable[K, V]) ver(i uint64) *atomic.Uint64 {
+	return (*atomic.Uint64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.vers)), uintptr(i)*unsafe.Sizeof(atomic.Uint64{})))
 }
 
 // slot returns slot p (group p/8, index p%8).
@@ -536,7 +689,11 @@ func (s *mapShard[K, V]) writable(r *mapRoot[K, V]) *mapTable[K, V] {
 // lets other writers help (mapCopy).
 func (s *mapShard[K, V]) rebuild(r *mapRoot[K, V], old *mapTable[K, V]) *mapTable[K, V] {
 	live := int(s.count.Load())
-	t := newMapTable[K, V](live+1, r.vmode == mapValWord)
+	// Reuse (mapReuse) for a shard that churns: the old table's
+	// tombstones (used slots that are not live) were a fifth or more of
+	// its used slots, or it had reuse already.
+	reuse := r.reuse == mapReuseAlways || r.reuse == mapReuseChurn && old != nil && (old.vers != nil || 4*(s.used-live) >= live)
+	t := newMapTable[K, V](live+1, r.vmode == mapValWord, reuse)
 	switch {
 	case old == nil:
 	case r.manyProcs && len(old.groups) >= mapCopyMinGroups:
@@ -572,7 +729,7 @@ const (
 	// mapCopyChunk is the number of groups a helper claims at a time.
 	mapCopyChunk = 128
 	// mapManyProcs is the least number of Ps (GOMAXPROCS capped at the
-	// CPU count, when the map is created) at which two things that pay
+	// CPU count, when the map is created) at which three things that pay
 	// only when many cores write at once are switched on
 	// (docs/benchmarks/map.md, round 5):
 	//
@@ -586,6 +743,10 @@ const (
 	//   - Store looks k up before it locks: Store-heavy rows 9 to 16 %
 	//     faster at -cpu 4 and 16 on the Xeon; on one core a Store about
 	//     11 % slower (18.4 -> 20.4 ns, Map[int, int]), on two even.
+	//   - Churned shards reuse deleted slots (mapReuse): typed mixed rows
+	//     with 50 % writes 1.3 to 2.1 times faster at -cpu 16 on the Xeon;
+	//     on the 2-vCPU box the read-mostly churned rows lost 10 to 20 %
+	//     at -cpu 1 and 2 (round 7).
 	mapManyProcs = 4
 )
 
@@ -719,6 +880,16 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 	if fp < 0 && s.lastDel != 0 && s.revive(r, t, k, v, h) {
 		return
 	}
+	if fp < 0 && t.vers != nil {
+		if dp := t.firstDeleted(h, eg); dp >= 0 {
+			s.count.Add(1) // before the key is visible (see below)
+			if dp == s.lastDel-1 {
+				s.lastDel = 0 // the slot is no longer deleted
+			}
+			t.reuseSlot(r, dp, k, v, h)
+			return
+		}
+	}
 	if s.used >= t.limit {
 		t = s.rebuild(r, t)
 		fp, eg = t.locate(k, h)
@@ -732,6 +903,45 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 	}
 	t.appendSlot(eg, k, v, h, fp)
 	s.used++
+}
+
+// firstDeleted returns the first deleted slot on hash h's probe path up to
+// and including group eg (the first group with an empty slot, from
+// locate), or -1 if there is none. The caller holds the shard's mu.
+func (t *mapTable[K, V]) firstDeleted(h, eg uint64) int {
+	for i := t.home(h); ; i = t.next(i) {
+		// The lowest flagged byte of mapMatchZero is exact: the first
+		// byte equal to mapMetaDel.
+		if d := mapMatchZero(t.groups[i].ctrl.Load() ^ mapLSBs*mapMetaDel); d != 0 {
+			return int(i)*mapGroupSlots + bits.TrailingZeros64(d)>>3
+		}
+		if i == eg {
+			return -1
+		}
+	}
+}
+
+// reuseSlot inserts (k, v) into the deleted slot p, which is on k's probe
+// path before the first group with an empty slot, so look-ups of k find it.
+// Unlike an append, the slot may be read at this moment by a lock-free
+// reader that loaded its group's control word while the slot still held the
+// entry that was deleted: so every word is written atomically, between two
+// increments of the group's sequence count (t.vers, odd meanwhile), and
+// Map.findReused discards whatever it read from the group if the count was
+// odd or changed (a sequence lock: Lameter, "Effective Synchronization on
+// Linux/NUMA Systems", 2005; Boehm, "Can Seqlocks Get Along with Programming
+// Language Memory Models?", MSPC 2012 — here with sequentially consistent
+// atomics for every access, so no fences are needed). The slot is then
+// published as full by a control-word store, like an appended one. The
+// caller holds the shard's mu, t is writable, k is absent and counted.
+func (t *mapTable[K, V]) reuseSlot(r *mapRoot[K, V], p int, k K, v V, h uint64) {
+	sl := t.slot(p)
+	ver := &t.vers[p/mapGroupSlots]
+	ver.Add(1)
+	mapStoreKey(r.word, &sl.key, k)
+	mapStoreValWords(r.vmode, &sl.val, v)
+	ver.Add(1)
+	t.setCtrl(p, mapMetaFull|h&0x7f)
 }
 
 // revive inserts the absent key k with value v by bringing back the slot

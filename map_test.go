@@ -70,6 +70,30 @@ var mapVariants = []mapVariant{
 		ftutils.SetMapAppendOnly(m)
 		return m
 	}},
+	// Every table lets inserts overwrite deleted slots (by default only
+	// churned shards' tables do), and one where no table does.
+	{"reuse", func() mapIntLike {
+		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
+		ftutils.SetMapReuse(m, true)
+		return m
+	}},
+	{"reuse-collide", func() mapIntLike {
+		m := ftutils.NewMap[int, int](ftutils.WithMapShards(2))
+		ftutils.SetMapHashMask(m, 0x381)
+		ftutils.SetMapReuse(m, true)
+		return m
+	}},
+	{"no-reuse", func() mapIntLike {
+		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
+		ftutils.SetMapReuse(m, false)
+		return m
+	}},
+	{"boxed-reuse-collide", func() mapIntLike {
+		m := ftutils.NewMap[int, any](ftutils.WithMapShards(2))
+		ftutils.SetMapHashMask(m, 0x381)
+		ftutils.SetMapReuse(m, true)
+		return mapboxed.Ints(m)
+	}},
 	{"boxed", func() mapIntLike {
 		return mapboxed.Ints(ftutils.NewMap[int, any](ftutils.WithMapShards(1)))
 	}},
@@ -1887,4 +1911,107 @@ func TestMapIfaceIntKeysCollide(t *testing.T) {
 	}
 	m.Store(int64(5), 0) // revives int64(5)'s slot
 	check("after the revive")
+}
+
+// TestMapStressReuse checks inserts that overwrite deleted slots against
+// lock-free readers. Every key hashes alike (one shard, one probe path, one
+// control byte), so every look-up compares the key of every full slot it
+// passes, and nearly every insert overwrites a slot that another key's
+// entry held a moment before. Writers move their own keys out
+// (LoadAndDelete) and back in (Store or LoadOrStore) while readers check
+// that each value they load is the one of the key they asked for: a reader
+// that used words of two entries would see another key's value (or crash
+// comparing a string or interface key made of two keys' words). Conserved:
+// at the end each key is present exactly when its writer last put it in.
+func TestMapStressReuse(t *testing.T) {
+	strs := make([]string, 64)
+	for k := range strs {
+		strs[k] = strings.Repeat("k", k%7) + strconv.Itoa(k)
+	}
+	t.Run("int-int", func(t *testing.T) {
+		stressReuse(t, ftutils.NewMap[int, int](ftutils.WithMapShards(1)), func(k int) int { return k }, func(k int) int { return 7*k + 1 })
+	})
+	t.Run("string-int", func(t *testing.T) {
+		stressReuse(t, ftutils.NewMap[string, int](ftutils.WithMapShards(1)), func(k int) string { return strs[k] }, func(k int) int { return 7*k + 1 })
+	})
+	t.Run("any-any", func(t *testing.T) {
+		key := func(k int) any {
+			if k%2 == 0 {
+				return k
+			}
+			return strs[k]
+		}
+		val := func(k int) any {
+			if k%3 == 0 {
+				return strs[k]
+			}
+			return 7*k + 1
+		}
+		stressReuse(t, ftutils.NewMap[any, any](ftutils.WithMapShards(1)), key, val)
+	})
+}
+
+func stressReuse[K, V comparable](t *testing.T, m *ftutils.Map[K, V], key func(int) K, val func(int) V) {
+	const writers, perWriter, readers = 4, 8, 2
+	if !ftutils.SetMapReuse(m, true) {
+		t.Skip("these key and value types do not allow reuse on this platform")
+	}
+	ftutils.SetMapHashMask(m, 0)
+	iters := stress.Scale(100000)
+	stress.Sweep(t, func(t *testing.T, procs int) {
+		m.Clear()
+		var in [writers * perWriter]bool // owned by the key's writer
+		for k := range in {
+			if k%2 == 0 {
+				m.Store(key(k), val(k))
+				in[k] = true
+			}
+		}
+		var stop atomic.Bool
+		var wg sync.WaitGroup
+		for rd := range readers {
+			wg.Go(func() {
+				for i := rd; !stop.Load(); i += 7 {
+					k := i % len(in)
+					if v, ok := m.Load(key(k)); ok && v != val(k) {
+						t.Errorf("Load(%v) = %v; want %v", key(k), v, val(k))
+						return
+					}
+				}
+			})
+		}
+		stress.Run(writers, func(g int) {
+			own := in[g*perWriter : (g+1)*perWriter]
+			for i := range iters {
+				j := (i*5 + g) % perWriter
+				k := g*perWriter + j
+				if own[j] {
+					if v, ok := m.LoadAndDelete(key(k)); !ok || v != val(k) {
+						t.Errorf("LoadAndDelete(%v) = %v, %v; want %v, true", key(k), v, ok, val(k))
+						return
+					}
+				} else if i%2 == 0 {
+					m.Store(key(k), val(k))
+				} else if v, loaded := m.LoadOrStore(key(k), val(k)); loaded {
+					t.Errorf("LoadOrStore(%v) found %v, though only its writer inserts it", key(k), v)
+					return
+				}
+				own[j] = !own[j]
+			}
+		})
+		stop.Store(true)
+		wg.Wait()
+		n := 0
+		for k, want := range in {
+			if v, ok := m.Load(key(k)); ok != want || ok && v != val(k) {
+				t.Fatalf("Load(%v) = %v, %v after the run; want present %v", key(k), v, ok, want)
+			}
+			if want {
+				n++
+			}
+		}
+		if m.Len() != n {
+			t.Fatalf("Len() = %d after the run; want %d", m.Len(), n)
+		}
+	})
 }
