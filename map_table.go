@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/ftutils-go/ftutils/internal/testhook"
 )
 
 // This file holds the machinery behind [Map]: the root (seed and shards),
@@ -229,6 +231,9 @@ func newMapRoot[K comparable, V any](c mapConfig) *mapRoot[K, V] {
 		shards:    make([]mapShard[K, V], n),
 	}
 	r.reuse = mapReuseOf[K, V](r.manyProcs)
+	if testhook.MapReuse.Load() && mapReusable[K, V]() {
+		r.reuse = mapReuseAlways
+	}
 	for i := range r.shards {
 		r.shards[i].table = &r.tables[i]
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ftutils-go/ftutils"
 	"github.com/ftutils-go/ftutils/internal/mapboxed"
+	"github.com/ftutils-go/ftutils/internal/testhook"
 )
 
 type mapOpKind uint8
@@ -285,5 +286,21 @@ func TestLinMap(t *testing.T) {
 	// keys by a type assertion.
 	t.Run("anykey-string/shards=1", func(t *testing.T) {
 		runLin(t, mapSpec(2, func() mapboxed.IntMap { return mapboxed.Strs(ftutils.NewMap[any, string](ftutils.WithMapShards(1))) }))
+	})
+	// Every table lets inserts overwrite deleted slots, as churned shards'
+	// tables do in maps created with 4 or more Ps (which this machine may
+	// not have): the sequence-locked reads and word-by-word writes.
+	withReuse := func(mk func() mapboxed.IntMap) func() mapboxed.IntMap {
+		return func() mapboxed.IntMap {
+			testhook.MapReuse.Store(true)
+			defer testhook.MapReuse.Store(false)
+			return mk()
+		}
+	}
+	t.Run("reuse/shards=1", func(t *testing.T) {
+		runLin(t, mapSpec(2, withReuse(func() mapboxed.IntMap { return ftutils.NewMap[int, int](ftutils.WithMapShards(1)) })))
+	})
+	t.Run("any-reuse/shards=1", func(t *testing.T) {
+		runLin(t, mapSpec(2, withReuse(func() mapboxed.IntMap { return mapboxed.Ints(ftutils.NewMap[int, any](ftutils.WithMapShards(1))) })))
 	})
 }
