@@ -2031,5 +2031,8 @@ func stressReuse[K, V comparable](t *testing.T, m *ftutils.Map[K, V], key func(i
 		if m.Len() != n {
 			t.Fatalf("Len() = %d after the run; want %d", m.Len(), n)
 		}
+		if !ftutils.MapReuses(m, key(0)) {
+			t.Fatal("the run ended on a table without slot reuse: the test did not exercise it")
+		}
 	})
 }
