@@ -199,16 +199,14 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 	var di int
 	if r.word == mapKey64 {
 		// Safe: mapKeyWordOf checked that K is an 8-byte integer kind.
-		hi, lo := bits.Mul64(*(*uint64)(unsafe.Pointer(&k))^r.s0, r.s1)
-		h = (hi ^ lo) & r.hmask
+		h = mapMix(*(*uint64)(unsafe.Pointer(&k)), r.s0, r.s1) & r.hmask
 	} else if r.word == mapKeyString {
 		// Safe: mapKeyWordOf checked that K's kind is string.
 		h = maphash.String(r.seed, *(*string)(unsafe.Pointer(&k))) & r.hmask
 	} else if d, isInt := any(k).(int); isInt && r.word == mapKeyIface {
 		// An int in an interface key (Map[any, V] used like sync.Map):
 		// hashSlow's case, without the call.
-		hi, lo := bits.Mul64(uint64(d)^r.s0, r.s1)
-		h = (hi ^ lo) & r.hmask
+		h = mapMix(uint64(d), r.s0, r.s1) & r.hmask
 		ik, di = true, d
 	} else {
 		h = r.hashSlow(k)
