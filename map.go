@@ -215,22 +215,18 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 	if t == nil {
 		return r, h, v, false
 	}
-	tag := mapLSBs * (mapMetaFull | h&0x7f)
-	i := t.home(h)
 	if t.vers != nil {
 		return m.findReused(r, t, h, k, ik, di)
 	}
+	tag := mapLSBs * (mapMetaFull | h&0x7f)
+	i := t.home(h)
 	for {
 		g := t.group(i)
 		meta := g.ctrl.Load()
 		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
 			// &7 spares a bounds check: w != 0, so the index is < 8.
 			s := &g.slots[bits.TrailingZeros64(w)>>3&(mapGroupSlots-1)]
-			if ik {
-				if x, isInt := any(s.key).(int); isInt && x == di {
-					return r, h, mapLoadVal(r.vmode, &s.val), true
-				}
-			} else if s.key == k {
+			if mapKeyIs(s.key, k, ik, di) {
 				return r, h, mapLoadVal(r.vmode, &s.val), true
 			}
 		}
@@ -239,6 +235,17 @@ func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
 		}
 		i = t.next(i)
 	}
+}
+
+// mapKeyIs reports whether the slot key key is k. ik says k is an int in
+// an interface, di: then key is compared by a type assertion, inline,
+// instead of by interface equality (see find).
+func mapKeyIs[K comparable](key, k K, ik bool, di int) bool {
+	if ik {
+		x, isInt := any(key).(int)
+		return isInt && x == di
+	}
+	return key == k
 }
 
 // findReused is find's probe for a table whose deleted slots may be
@@ -269,7 +276,7 @@ probe:
 		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
 			s := &g.slots[bits.TrailingZeros64(w)>>3&(mapGroupSlots-1)]
 			if r.word == mapKey64 {
-				if mapLoadWord(&s.key) != k {
+				if mapLoadVal(mapValWord, &s.key) != k {
 					continue
 				}
 				v := mapLoadVal(r.vmode, &s.val)
@@ -282,17 +289,13 @@ probe:
 			if r.word == mapKeyString {
 				key = mapLoadString(&s.key)
 			} else {
-				key = mapLoadIface(&s.key)
+				key = mapLoadVal(mapValTyped, &s.key)
 			}
 			val := mapLoadVal(r.vmode, &s.val)
 			if t.ver(i).Load() != ver {
 				continue probe
 			}
-			if ik {
-				if x, isInt := any(key).(int); isInt && x == di {
-					return r, h, val, true
-				}
-			} else if key == k {
+			if mapKeyIs(key, k, ik, di) {
 				return r, h, val, true
 			}
 		}

@@ -231,9 +231,6 @@ func newMapRoot[K comparable, V any](c mapConfig) *mapRoot[K, V] {
 		shards:    make([]mapShard[K, V], n),
 	}
 	r.reuse = mapReuseOf[K, V](r.manyProcs)
-	if testhook.MapReuse.Load() && mapReusable[K, V]() {
-		r.reuse = mapReuseAlways
-	}
 	for i := range r.shards {
 		r.shards[i].table = &r.tables[i]
 	}
@@ -287,14 +284,15 @@ func mapValModeOf[V any]() mapValMode {
 // mapTypeWord and mapDataWord return the addresses of the two words of an
 // interface value *p: its type (or itab) word and its data word.
 //
-// Safe: mapValTyped means V is an interface type, whose two words are
-// both pointers to the garbage collector (the compiler's and runtime's
-// interface layout, eface and iface); an interface value is exactly its
-// two words, and two values with the same type word may exchange data
-// words: the result is the other value. A published slot's type word is
-// never written again (plain reads are race-free); its data word is
-// written after publication only by mapStoreVal, atomically, under the
-// shard's lock, on a table that is not frozen.
+// Safe: they are called with mapValTyped for an interface type (V, or K
+// when mapKeyWord is mapKeyIface), whose two words are both pointers to
+// the garbage collector (the compiler's and runtime's interface layout,
+// eface and iface); an interface value is exactly its two words, and two
+// values with the same type word may exchange data words: the result is
+// the other value. After publication a slot's words are written only
+// atomically, under the shard's lock, on a table that is not frozen: the
+// data word by mapStoreVal, both words by mapStoreWords when the slot is
+// reused; so lock-free readers load both atomically (mapLoadVal).
 func mapTypeWord[V any](p *V) *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Pointer(p)) }
 
 func mapDataWord[V any](p *V) *unsafe.Pointer {
@@ -302,31 +300,33 @@ func mapDataWord[V any](p *V) *unsafe.Pointer {
 }
 
 // mapLoadVal reads the value of a published slot: in mapValWord mode by
-// one atomic load, in mapValTyped mode the type word plainly and the data
-// word atomically, else plainly (it is immutable).
+// one atomic load, in mapValTyped mode by two (type word and data word),
+// else plainly (it is immutable). A table with slot reuse reads keys with
+// it too (mapValWord for an 8-byte integer key, mapValTyped for an
+// interface key; see Map.findReused).
 //
-// Safe: mapValWord means V is an 8-byte, 8-aligned integer or float type,
-// so p points at 8 aligned bytes that hold no pointers, and every write to
-// them after publication is a mapStoreVal under the shard's lock. For
-// mapValTyped see mapTypeWord.
+// Safe: mapValWord means V is an 8-byte, 8-aligned integer or float type
+// (or K an 8-aligned 8-byte integer, mapReusable), so p points at 8
+// aligned bytes that hold no pointers, and every write to them after
+// publication is atomic, under the shard's lock (mapStoreVal,
+// mapStoreWords). For mapValTyped see mapTypeWord.
 func mapLoadVal[V any](mode mapValMode, p *V) V {
 	switch mode {
 	case mapValWord:
 		x := (*atomic.Uint64)(unsafe.Pointer(p)).Load()
 		return *(*V)(unsafe.Pointer(&x))
 	case mapValTyped:
-		// The type word is loaded atomically too: in a reusable map a
-		// reuse of the slot rewrites it (mapStoreValWords).
 		w := [2]unsafe.Pointer{atomic.LoadPointer(mapTypeWord(p)), atomic.LoadPointer(mapDataWord(p))}
 		return *(*V)(unsafe.Pointer(&w))
 	}
 	return *p
 }
 
-// mapStoreValWords writes v into the value at p of a slot being reused,
-// every word atomically (see mapLoadWord). The caller holds the shard's
-// lock; the map is reusable, so the mode is mapValWord or mapValTyped.
-func mapStoreValWords[V any](mode mapValMode, p *V, v V) {
+// mapStoreWords writes v into the value or key at p of a slot being
+// reused, every word atomically: one word in mapValWord mode, the type and
+// data words in mapValTyped mode (see mapLoadVal for the layouts). The
+// caller holds the shard's lock.
+func mapStoreWords[T any](mode mapValMode, p *T, v T) {
 	switch mode {
 	case mapValWord:
 		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
@@ -334,7 +334,7 @@ func mapStoreValWords[V any](mode mapValMode, p *V, v V) {
 		atomic.StorePointer(mapTypeWord(p), *mapTypeWord(&v))
 		atomic.StorePointer(mapDataWord(p), *mapDataWord(&v))
 	default:
-		panic("ftutils: internal error: mapStoreValWords on an inline value")
+		panic("ftutils: internal error: mapStoreWords on an inline layout")
 	}
 }
 
@@ -382,8 +382,15 @@ const (
 	mapReuseAlways
 )
 
+// mapReuseOf is the policy of a map created with or without many Ps, or
+// with the tests' switch testhook.MapReuse set.
 func mapReuseOf[K comparable, V any](manyProcs bool) mapReuse {
-	if manyProcs && mapReusable[K, V]() {
+	switch {
+	case !mapReusable[K, V]():
+		return mapReuseNever
+	case testhook.MapReuse.Load():
+		return mapReuseAlways
+	case manyProcs:
 		return mapReuseChurn
 	}
 	return mapReuseNever
@@ -409,25 +416,21 @@ func mapReusable[K comparable, V any]() bool {
 	return false
 }
 
-// mapWord2 is the two-word layout of a string (data pointer, length) and,
-// with a pointer as its second word, of an interface (type, data).
+// mapWord2 is the two-word layout of a string: data pointer, length.
 type mapWord2 struct {
 	p unsafe.Pointer
 	n uintptr
 }
 
-// mapLoadWord, mapLoadString and mapLoadIface read the key at p of a
-// published slot by atomic word loads, in a table with reuse (t.vers),
-// where the slot may be overwritten meanwhile: an 8-byte integer key
-// (mapKey64), a string key (data pointer, length) and an interface key
-// (type, data). They are separate functions, small enough to inline into
-// Map.findReused. A two-word result may mix two keys' words until the
-// caller has validated it against the group's sequence count; it is safe
-// to hold (each pointer word points at a live object or is nil), not to
-// use.
+// mapLoadString reads the string key at p of a published slot by two
+// atomic word loads (data pointer, length), in a table with reuse
+// (t.vers), where the slot may be overwritten meanwhile; an 8-byte integer
+// key and an interface key are read by mapLoadVal in mapValWord and
+// mapValTyped mode. The result may mix two keys' words until the caller
+// has validated it against the group's sequence count; it is safe to hold
+// (the pointer word points at a live object or is nil), not to use.
 //
-// Safe: mapReusable admitted only these layouts, and the caller picks the
-// function by mapRoot.word.
+// Safe: the caller checked that mapRoot.word is mapKeyString.
 func mapLoadString[K comparable](p *K) K {
 	var k K
 	w := (*mapWord2)(unsafe.Pointer(p))
@@ -435,32 +438,19 @@ func mapLoadString[K comparable](p *K) K {
 	return k
 }
 
-func mapLoadIface[K comparable](p *K) K {
-	var k K
-	w := (*[2]unsafe.Pointer)(unsafe.Pointer(p))
-	*(*[2]unsafe.Pointer)(unsafe.Pointer(&k)) = [2]unsafe.Pointer{atomic.LoadPointer(&w[0]), atomic.LoadPointer(&w[1])}
-	return k
-}
-
-func mapLoadWord[K comparable](p *K) K {
-	x := (*atomic.Uint64)(unsafe.Pointer(p)).Load()
-	return *(*K)(unsafe.Pointer(&x))
-}
-
-// mapStoreKey writes k into the key at p by atomic word stores (see
-// mapLoadWord). The caller holds the shard's lock.
+// mapStoreKey writes k into the key at p by atomic word stores (the
+// layouts of mapLoadString and mapLoadVal). The caller holds the shard's
+// lock and has checked mapReusable.
 func mapStoreKey[K comparable](word mapKeyWord, p *K, k K) {
 	switch word {
 	case mapKey64:
-		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&k)))
+		mapStoreWords(mapValWord, p, k)
 	case mapKeyString:
 		w, src := (*mapWord2)(unsafe.Pointer(p)), (*mapWord2)(unsafe.Pointer(&k))
 		atomic.StorePointer(&w.p, src.p)
 		atomic.StoreUintptr(&w.n, src.n)
 	case mapKeyIface:
-		w, src := (*[2]unsafe.Pointer)(unsafe.Pointer(p)), (*[2]unsafe.Pointer)(unsafe.Pointer(&k))
-		atomic.StorePointer(&w[0], src[0])
-		atomic.StorePointer(&w[1], src[1])
+		mapStoreWords(mapValTyped, p, k)
 	default:
 		panic("ftutils: internal error: mapStoreKey on a key type that cannot be reused")
 	}
@@ -901,15 +891,8 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 	if fp < 0 && s.lastDel != 0 && s.revive(r, t, k, v, h) {
 		return
 	}
-	if fp < 0 && t.vers != nil {
-		if dp := t.firstDeleted(h, eg); dp >= 0 {
-			s.count.Add(1) // before the key is visible (see below)
-			if dp == s.lastDel-1 {
-				s.lastDel = 0 // the slot is no longer deleted
-			}
-			t.reuseSlot(r, dp, k, v, h)
-			return
-		}
+	if fp < 0 && t.vers != nil && s.reuse(r, t, k, v, h, eg) {
+		return
 	}
 	if s.used >= t.limit {
 		t = s.rebuild(r, t)
@@ -924,6 +907,23 @@ func (s *mapShard[K, V]) put(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h ui
 	}
 	t.appendSlot(eg, k, v, h, fp)
 	s.used++
+}
+
+// reuse inserts the absent key k with value v into the first deleted slot
+// on its path up to group eg (from locate), if there is one, and reports
+// whether it did (see reuseSlot). The caller holds s.mu and t has reuse
+// (t.vers).
+func (s *mapShard[K, V]) reuse(r *mapRoot[K, V], t *mapTable[K, V], k K, v V, h, eg uint64) bool {
+	p := t.firstDeleted(h, eg)
+	if p < 0 {
+		return false
+	}
+	if p == s.lastDel-1 {
+		s.lastDel = 0 // the slot will no longer be deleted
+	}
+	s.count.Add(1) // before the key is visible (see put)
+	t.reuseSlot(r, p, k, v, h)
+	return true
 }
 
 // firstDeleted returns the first deleted slot on hash h's probe path up to
@@ -960,7 +960,7 @@ func (t *mapTable[K, V]) reuseSlot(r *mapRoot[K, V], p int, k K, v V, h uint64) 
 	ver := &t.vers[p/mapGroupSlots]
 	ver.Add(1)
 	mapStoreKey(r.word, &sl.key, k)
-	mapStoreValWords(r.vmode, &sl.val, v)
+	mapStoreWords(r.vmode, &sl.val, v)
 	ver.Add(1)
 	t.setCtrl(p, mapMetaFull|h&0x7f)
 }
@@ -1032,7 +1032,8 @@ func mapPlainDynamic(x any) bool {
 func mapSameVal[V any](mode mapValMode, p *V, v V) bool {
 	switch mode {
 	case mapValWord:
-		return (*atomic.Uint64)(unsafe.Pointer(p)).Load() == *(*uint64)(unsafe.Pointer(&v))
+		old := mapLoadVal(mapValWord, p)
+		return mapSameBytes(&old, &v)
 	case mapValTyped:
 		if *mapTypeWord(p) != *mapTypeWord(&v) {
 			return false
