@@ -35,10 +35,11 @@ import (
 // call. Len is exact when no writes run concurrently.
 //
 // Cost (2-vCPU AMD EPYC Zen 4 under KVM, Go 1.26; docs/benchmarks/map.md has
-// the tables): a Load of an int key in a 1K-entry map costs about 7 ns serially
-// and never allocates; Range, Len and Clear never allocate, nor does Delete
-// except when it shrinks a shard (a rebuild, below). Writes allocate nothing
-// per call: keys and values live inline in the table, and a shard's table is
+// the tables): a Load of an int key in a 1K-entry map costs about 7 to 11 ns
+// serially (the box drifts between processes) and never allocates; Range,
+// Len and Clear never allocate, nor does Delete except when it shrinks a
+// shard (a rebuild, below). Writes allocate nothing per call: keys and
+// values live inline in the table, and a shard's table is
 // rebuilt (2 allocations: header and groups, a third for the sequence counts of
 // a table with slot reuse, below, and a small record for the helpers of a table
 // of 8192 slots or more in maps created with 4 or more Ps (GOMAXPROCS, capped

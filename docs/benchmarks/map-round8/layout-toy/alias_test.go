@@ -1,0 +1,5 @@
+package layouttoy
+
+import "sync/atomic"
+
+type atomicPtrA = atomic.Pointer[A]

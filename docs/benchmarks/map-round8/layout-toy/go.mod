@@ -1,0 +1,2 @@
+module layouttoy
+go 1.26
