@@ -39,13 +39,13 @@ import (
 // serially (the box drifts between processes) and never allocates; Range,
 // Len and Clear never allocate, nor does Delete except when it shrinks a
 // shard (a rebuild, below). Writes allocate nothing per call: keys and
-// values live inline in the table, and a shard's table is
-// rebuilt (2 allocations: header and groups, a third for the sequence counts of
-// a table with slot reuse, below, and a small record for the helpers of a table
-// of 8192 slots or more in maps created with 4 or more Ps (GOMAXPROCS, capped
-// at the CPU count); the live entries are copied) once its fresh slots run out,
-// after about 1 to 4/3 times as many slot-consuming writes as it holds entries
-// (see newMapTable). Inserting a key consumes a slot; so does replacing a
+// values live inline in the table, and a shard's table is rebuilt (2
+// allocations: header and groups, a third for the sequence counts of a
+// table with slot reuse, below, and a small record for the helpers of a
+// table of 8192 slots or more in maps created with 4 or more Ps
+// (GOMAXPROCS, capped at the CPU count); the live entries are copied) once
+// its fresh slots run out, after about 1 to 4/3 times as many
+// slot-consuming writes as it holds entries (see newMapTable). Inserting a key consumes a slot; so does replacing a
 // value, except when V is a pointer-free 8-byte integer or float type
 // (Map[K, int], Map[K, float64] and the like), whose values are overwritten in
 // place by one atomic store and read by an atomic load, and when V is an

@@ -130,7 +130,7 @@ func TestMapHelpedRebuildProtocol(t *testing.T) {
 func TestMapReviveSlot(t *testing.T) {
 	shard := func(m any) *mapShard[int, int] { return &m.(*Map[int, int]).rootForWrite().shards[0] }
 	m := NewMap[int, int](WithMapShards(1))
-	m.rootForWrite().reuse = mapReuseNever // reuse would take the deleted slots first
+	SetMapReuse(m, false) // reuse would take the deleted slots first
 	for k := range 10 {
 		m.Store(k, k)
 	}
@@ -331,10 +331,7 @@ func testReuseSlot[K comparable](t *testing.T, key func(int) K) {
 		if want := mapReuseOf[K, int](r.manyProcs); r.reuse != want || (want == mapReuseChurn) != r.manyProcs {
 			t.Fatalf("reuse = %v with manyProcs %v; want %v", r.reuse, r.manyProcs, want)
 		}
-		r.reuse = mapReuseNever
-		if reuse {
-			r.reuse = mapReuseAlways
-		}
+		SetMapReuse(m, reuse)
 		for k := range 10 {
 			m.Store(key(k), k)
 		}
@@ -416,7 +413,10 @@ func TestMapReusePolicy(t *testing.T) {
 	if r := m.rootForWrite(); r.reuse != mapReuseOf[int, int](r.manyProcs) {
 		t.Fatalf("reuse = %v; want the default", r.reuse)
 	}
-	m.rootForWrite().reuse = mapReuseChurn // the default in a map created with many Ps
+	SetMapManyProcs(m, true) // reuse in churned shards, as in a map created with many Ps
+	if r := m.rootForWrite(); r.reuse != mapReuseChurn {
+		t.Fatalf("reuse = %v in a map with many Ps; want mapReuseChurn", r.reuse)
+	}
 	s := &m.rootForWrite().shards[0]
 	fill(m)
 	if tb := s.table.Load(); tb.vers != nil {
@@ -447,7 +447,7 @@ func TestMapReusePolicy(t *testing.T) {
 
 	// The same churn without reuse: an insert always takes a fresh slot.
 	off := NewMap[int, int](WithMapShards(1))
-	off.rootForWrite().reuse = mapReuseNever
+	SetMapReuse(off, false)
 	fill(off)
 	churn(off, 0, 400)
 	without := churn(off, 400, 10000)
@@ -474,8 +474,9 @@ func TestMapReusePolicy(t *testing.T) {
 // (0, 1, 2, ... and multiples of 1024) spread over home groups and shards
 // like random keys for every map seed: with one round of mapMix's multiply
 // they fell on a lattice, and for about 1 % of seeds on a few groups (the
-// fullest home group of 1000 keys in a 334-group table held 18 keys or
-// more, up to all 334 groups' worth of them), making probes long.
+// fullest home group of 1000 sequential keys in a 334-group table held 23
+// keys or more, up to 112) or shards (up to 758 of 1000 stride-1024 keys
+// in one of 16), making probes long and one shard lock hot.
 func TestMapHashSpread(t *testing.T) {
 	const keys, maps = 1000, 500
 	tb := newMapTable[int, int](keys, true, false) // 334 groups

@@ -145,8 +145,8 @@ type mapTable[K comparable, V any] struct {
 	// vers is nil unless inserts may overwrite this table's deleted slots
 	// (see mapReuse): then vers[i] is group i's sequence count, odd while
 	// a writer overwrites one of its slots (reuseSlot; Map.findReused
-	// validates what it reads against it). It is a separate array so that tables
-	// without reuse, and their readers, pay nothing for it.
+	// validates what it reads against it). It is a separate array so that
+	// tables without reuse, and their readers, pay nothing for it.
 	vers []atomic.Uint64
 }
 

@@ -12,6 +12,11 @@
 //   - BenchmarkInline: shard headers in the root's array (one dependent
 //     load fewer after the hash) against pointers to them.
 //
+// Each variant repeats the probe loop on purpose: the compiler does not
+// inline a shared probe (it has loops), and the call would then be part
+// of what every variant measures. The xorshift generator is the bench
+// module's mapRNG, copied because a test helper cannot cross modules.
+//
 // Run: cd docs/benchmarks/map-round8/layout-toy && go test -bench . -cpu 1
 package layouttoy
 
