@@ -146,3 +146,26 @@ const (
 	MapHeaderSize = unsafe.Sizeof(Map[int, int]{})
 	MapHeaderWant = 2*(cacheLinePad/2-8) + unsafe.Sizeof(uintptr(0))
 )
+
+// MapRebuild rebuilds every table of m, each under its shard's lock, as
+// the shard's next write would if the table were full.
+func MapRebuild[K comparable, V any](m *Map[K, V]) {
+	r := m.rootForWrite()
+	for i := range r.shards {
+		s := &r.shards[i]
+		s.mu.Lock()
+		if t := s.table.Load(); t != nil {
+			s.rebuild(r, t)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// SetMapTouchMinBytes sets the table size from which rebuilds touch keys
+// ahead of the copy (mapTouchMinBytes), so tests run that path on small
+// maps, and returns a function that restores it.
+func SetMapTouchMinBytes(n uintptr) (restore func()) {
+	old := mapTouchMinBytes
+	mapTouchMinBytes = n
+	return func() { mapTouchMinBytes = old }
+}

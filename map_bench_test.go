@@ -416,3 +416,38 @@ func BenchmarkMap_Set(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMap_Rebuild measures what a rebuild (growth, shrink, tombstone
+// removal) costs per live entry copied: a one-shard map of n entries is
+// rebuilt again and again. The keys that hashing must follow a pointer for
+// (a string's bytes, an int boxed in an interface) make a large table's copy
+// wait on memory; docs/benchmarks/map.md, round 9.
+func BenchmarkMap_Rebuild(b *testing.B) {
+	for _, n := range []int{1 << 12, 1 << 16, 1 << 17, 1 << 19} {
+		if n > 1<<12 && (stress.RaceEnabled || testing.Short()) {
+			continue
+		}
+		size := "entries=" + strconv.Itoa(n>>10) + "K"
+		b.Run("type=int-int/"+size, func(b *testing.B) {
+			benchMapRebuild(b, ftutils.NewMap[int, int](ftutils.WithMapShards(1)), n, func(i int) int { return i }, func(i int) int { return i })
+		})
+		b.Run("type=string-int/"+size, func(b *testing.B) {
+			benchMapRebuild(b, ftutils.NewMap[string, int](ftutils.WithMapShards(1)), n, func(i int) string { return "key-" + strconv.Itoa(i) }, func(i int) int { return i })
+		})
+		b.Run("type=any-any/"+size, func(b *testing.B) {
+			benchMapRebuild(b, ftutils.NewMap[any, any](ftutils.WithMapShards(1)), n, func(i int) any { return i }, func(i int) any { return i })
+		})
+	}
+}
+
+func benchMapRebuild[K comparable, V any](b *testing.B, m *ftutils.Map[K, V], n int, key func(int) K, val func(int) V) {
+	for i := range n {
+		// Keys in a scrambled order, so that a table's order (by hash)
+		// is unrelated to the order their memory was allocated in.
+		m.Store(key(i*7919%n), val(i))
+	}
+	for b.Loop() {
+		ftutils.MapRebuild(m)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/entry")
+}

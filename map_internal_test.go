@@ -504,3 +504,34 @@ func TestMapHashSpread(t *testing.T) {
 		t.Errorf("over %d seeds, a home group got %d of %d keys in arithmetic progression and a shard %d; want at most 24 and 110", maps, worstGroup, keys, worstShard)
 	}
 }
+
+// TestMapTouchKey: the rebuild's read-ahead loads the first byte of a
+// string, the value of an int in an interface and the first byte of a
+// string in one, and nothing else: no key whose memory could be written
+// while the map is copied (a pointer's target) is read.
+func TestMapTouchKey(t *testing.T) {
+	s, empty := "xyz", ""
+	if got := mapTouchKey(mapKeyString, &s); got != 'x' {
+		t.Errorf("string %q: %d; want %d", s, got, 'x')
+	}
+	if got := mapTouchKey(mapKeyString, &empty); got != 0 {
+		t.Errorf("empty string: %d; want 0", got)
+	}
+	x := 41
+	for _, c := range []struct {
+		k    any
+		want uintptr
+	}{
+		{1234, 1234},
+		{"abc", 'a'},
+		{"", 0},
+		{nil, 0},
+		{&x, 0},
+		{int64(7), 0},
+		{struct{ a int }{5}, 0},
+	} {
+		if got := mapTouchKey(mapKeyIface, &c.k); got != c.want {
+			t.Errorf("%#v: %d; want %d", c.k, got, c.want)
+		}
+	}
+}

@@ -2036,3 +2036,70 @@ func stressReuse[K, V comparable](t *testing.T, m *ftutils.Map[K, V], key func(i
 		}
 	})
 }
+
+// TestMapGrowTouchedKeys grows one shard of a Map[any, int] through many
+// rebuilds with keys of every kind that a rebuild's read-ahead treats
+// differently (mapTouchKey: ints and strings in the interface, empty
+// strings, nil, pointers, structs, floats), and a Map[string, int] with the
+// empty string among its keys, and checks that every key keeps its value.
+// The read-ahead is switched on for tables of any size: by default only
+// tables of megabytes take it.
+func TestMapGrowTouchedKeys(t *testing.T) {
+	defer ftutils.SetMapTouchMinBytes(0)()
+	type pair struct{ a, b int }
+	n := stress.Scale(20000)
+	ptrs := make([]*int, n)
+	key := func(i int) any {
+		switch i % 7 {
+		case 0:
+			return i
+		case 1:
+			return fmt.Sprint("k", i)
+		case 2:
+			return pair{i, -i}
+		case 3:
+			ptrs[i] = new(int)
+			return ptrs[i]
+		case 4:
+			return float64(i) + 0.5
+		case 5:
+			return [2]int{i, i}
+		}
+		return uint8(i) // collides with nothing: a different type from int
+	}
+	m := ftutils.NewMap[any, int](ftutils.WithMapShards(1))
+	keys := []any{nil, ""}
+	for i := range n {
+		keys = append(keys, key(i))
+	}
+	want := make(map[any]int, len(keys))
+	for i, k := range keys {
+		if _, dup := want[k]; dup {
+			continue // uint8 keys repeat every 256
+		}
+		want[k] = i
+		m.Store(k, i)
+	}
+	if m.Len() != len(want) {
+		t.Fatalf("Len() = %d; want %d", m.Len(), len(want))
+	}
+	for k, i := range want {
+		if v, ok := m.Load(k); !ok || v != i {
+			t.Fatalf("Load(%#v) = %d, %v; want %d, true", k, v, ok, i)
+		}
+	}
+
+	var s ftutils.Map[string, int]
+	for i := range n {
+		s.Store(fmt.Sprint(i), i)
+	}
+	s.Store("", -1)
+	for i := range n {
+		if v, ok := s.Load(fmt.Sprint(i)); !ok || v != i {
+			t.Fatalf("Load(%q) = %d, %v; want %d, true", fmt.Sprint(i), v, ok, i)
+		}
+	}
+	if v, ok := s.Load(""); !ok || v != -1 {
+		t.Fatalf(`Load("") = %d, %v; want -1, true`, v, ok)
+	}
+}
