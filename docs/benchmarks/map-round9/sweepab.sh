@@ -1,6 +1,6 @@
 #!/bin/bash
 # usage: sweepab.sh OUTDIR REPS v1=BINARY v2=BINARY ...
-# sweep.sh's runs with the variants interleaved: for each rep, b.N and -cpu,
+# The sweep of sweep.sh with the variants interleaved: for each rep, b.N and -cpu,
 # every variant's binary runs once, so drift hits them alike. Writes
 # OUTDIR/V.txt in sweep.sh's format (summarize each with sweep.py).
 out=$1; reps=$2; shift 2
