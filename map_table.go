@@ -869,11 +869,11 @@ const mapTouchAhead = 16
 // mapTouchMinBytes is the size of the smallest table whose copy touches
 // keys ahead (a variable for tests). Below it, the table and what its keys
 // point to mostly fit in the caches, where touching costs more than it
-// saves; measured on the 2-vCPU EPYC (32 MB of L3; BenchmarkMap_Rebuild, ns
-// per entry copied, without and with touching): Map[string, int] 54 and
-// 58 at 64K entries (a 4.4 MB table), 61 and 62 at 128K (8.7 MB), 98 and
-// 73 at 512K (35 MB); Map[any, any] 69 and 68 (5.8 MB), 80 and 77
-// (11.5 MB), 107 and 86 (46 MB).
+// saves; measured on the 2-vCPU EPYC (32 MB of L3; BenchmarkMap_Rebuild,
+// medians of 5 runs, ns per entry copied without and with touching):
+// Map[string, int] 57 and 60 at 64K entries (a 4.4 MB table), 61 and 63 at
+// 128K (8.7 MB), 98 and 73 at 512K (35 MB); Map[any, any] 72 and 77
+// (5.8 MB), 80 and 77 (11.5 MB), 108 and 86 (46 MB).
 var mapTouchMinBytes uintptr = 8 << 20
 
 // mapTouchSink receives copyGroups' sum of touched bytes, when it is 1.
