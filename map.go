@@ -36,44 +36,45 @@ import (
 //
 // Cost (2-vCPU AMD EPYC Zen 4 under KVM, Go 1.26; docs/benchmarks/map.md has
 // the tables): a Load of an int key in a 1K-entry map costs about 7 to 11 ns
-// serially (the box drifts between processes) and never allocates; Range,
-// Len and Clear never allocate, nor does Delete except when it shrinks a
-// shard (a rebuild, below). Writes allocate nothing per call: keys and
-// values live inline in the table, and a shard's table is rebuilt (2
-// allocations: header and groups, a third for the sequence counts of a
-// table with slot reuse, below, and a small record for the helpers of a
-// table of 8192 slots or more in maps created with 4 or more Ps
-// (GOMAXPROCS, capped at the CPU count); the live entries are copied) once
-// its fresh slots run out, after about 1 to 4/3 times as many
-// slot-consuming writes as it holds entries (see newMapTable). Inserting a key consumes a slot; so does replacing a
-// value, except when V is a pointer-free 8-byte integer or float type
-// (Map[K, int], Map[K, float64] and the like), whose values are overwritten in
-// place by one atomic store and read by an atomic load, and when V is an
-// interface type and the new value has the dynamic type of the old one (a
-// Map[K, any] of ints, a Map[K, error]), where only the interface's data word
-// is overwritten, by one atomic pointer store, and when the entry already holds
+// serially (the box drifts between processes) and never allocates; Range, Len
+// and Clear never allocate, nor does Delete except when it shrinks a shard (a
+// rebuild, below). Writes allocate nothing per call: keys and values live
+// inline in the table, and a shard's table is rebuilt (2 allocations: header
+// and groups, a third for the sequence counts of a table with slot reuse,
+// below, and a small record for the helpers of a table of 8192 slots or more
+// in maps created with 4 or more Ps (GOMAXPROCS, capped at the CPU count);
+// the live entries are copied) once its fresh slots run out, after about 1 to
+// 4/3 times as many slot-consuming writes as it holds entries (see
+// newMapTable). Inserting a key consumes a slot; so does replacing a value,
+// except when V is a pointer-free 8-byte integer or float type (Map[K, int],
+// Map[K, float64] and the like), whose values are overwritten in place by one
+// atomic store and read by an atomic load, and when V is an interface type
+// and the new value has the dynamic type of the old one (a Map[K, any] of
+// ints, a Map[K, error]), where only the interface's data word is
+// overwritten, by one atomic pointer store, and when the entry already holds
 // the value stored (the same bits, as when a Map[K, struct{}] used as a set
 // re-adds a member). Nor does inserting a key that its shard's last delete
-// removed, with the value it had then (equal integers or strings, else the same
-// bits: a set's member removed and added back, a token deleted by one goroutine
-// and stored back by it): the deleted slot is marked live again. Nor, in a
-// shard that churns (keys deleted, other keys inserted), does inserting a key
-// whose probe path passes a deleted slot, when K is an 8-byte integer, string
-// or interface type and V a word or interface type as above (Map[int, int],
-// Map[string, int], Map[any, any]) in a map created with 4 or more Ps: from the
-// first rebuild of a shard whose table had a fifth or more of its used slots
-// deleted, inserts overwrite deleted slots (measured: a FIFO of 200 random keys
-// churned 10,000 times rebuilds its shard 11 to 12 times instead of 50), and
-// look-ups in that shard check a sequence count per group (see Algorithm).
-// Amortized a slot-consuming write costs about 35 to 45 bytes for
-// Map[int, int], a few percent of an allocation. Memory per entry is one
-// control byte plus one {K, V} slot per slot, at 37.5 % (just after a rebuild)
-// to 75 or 87.5 % slot occupancy: 19 to 45 bytes per entry for Map[int, int]. A
-// table with slot reuse adds 8 bytes per group (1 per slot). Deleted or
-// replaced entries keep their slot (and whatever their K and V reference) until
-// the shard's next rebuild or the slot's reuse. Len costs one atomic load per
-// shard. The Map value itself is 120 bytes on 64-bit platforms: padding keeps
-// the root pointer that every operation reads alone in its cache line.
+// removed, with the value it had then (equal integers or strings, else the
+// same bits: a set's member removed and added back, a token deleted by one
+// goroutine and stored back by it): the deleted slot is marked live again.
+// Nor, in a shard that churns (keys deleted, other keys inserted), does
+// inserting a key whose probe path passes a deleted slot, when K is an 8-byte
+// integer, string or interface type and V a word or interface type as above
+// (Map[int, int], Map[string, int], Map[any, any]) in a map created with 4 or
+// more Ps: from the first rebuild of a shard whose table had a fifth or more
+// of its used slots deleted, inserts overwrite deleted slots (measured: a
+// FIFO of 200 random keys churned 10,000 times rebuilds its shard 11 to 12
+// times instead of 50), and look-ups in that shard check a sequence count per
+// group (see Algorithm). Amortized a slot-consuming write costs about 35 to
+// 45 bytes for Map[int, int], a few percent of an allocation. Memory per
+// entry is one control byte plus one {K, V} slot per slot, at 37.5 % (just
+// after a rebuild) to 75 or 87.5 % slot occupancy: 19 to 45 bytes per entry
+// for Map[int, int]. A table with slot reuse adds 8 bytes per group (1 per
+// slot). Deleted or replaced entries keep their slot (and whatever their K
+// and V reference) until the shard's next rebuild or the slot's reuse. Len
+// costs one atomic load per shard. The Map value itself is 120 bytes on
+// 64-bit platforms: padding keeps the root pointer that every operation reads
+// alone in its cache line.
 //
 // Algorithm: per-shard open-addressing tables with 8-slot groups and SWAR
 // control bytes (the Swiss table of Abseil, "SwissTables" CppCon 2017, and Go

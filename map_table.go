@@ -551,16 +551,16 @@ func (r *mapRoot[K, V]) hashSlow(k K) uint64 {
 
 func (r *mapRoot[K, V]) shard(h uint64) *mapShard[K, V] { return &r.shards[h>>40&r.smask] }
 
-// newMapTable returns an empty table with room for live entries plus at
-// least as many fresh slots again as it holds: live fills at most 3/8 of it
-// (8 slots per 3 entries, so about 3 slots per entry after a rebuild).
-// Live plus deleted slots may then fill 3/4 of it before the next rebuild
-// if the map updates word values in place (mapValWord), else 7/8. A probe for an
-// absent key stops only at a group with an empty slot, so the lower limit
-// keeps misses short in tables full of tombstones (measured: the mixed
-// read/write rows of Map[K, int] gained 4 to 8 %); where every replaced
-// value consumes a slot, the extra rebuilds cost more than that (sync.Map's
-// LoadOrStore and Swap workloads on Map[any, any] lost 5 to 30 %).
+// newMapTable returns an empty table with room for live entries plus at least
+// as many fresh slots again as it holds: live fills at most 3/8 of it (8
+// slots per 3 entries, so about 3 slots per entry after a rebuild). Live plus
+// deleted slots may then fill 3/4 of it before the next rebuild if the map
+// updates word values in place (mapValWord), else 7/8. A probe for an absent
+// key stops only at a group with an empty slot, so the lower limit keeps
+// misses short in tables full of tombstones (measured: the mixed read/write
+// rows of Map[K, int] gained 4 to 8 %); where every replaced value consumes a
+// slot, the extra rebuilds cost more than that (sync.Map's LoadOrStore and
+// Swap workloads on Map[any, any] lost 5 to 30 %).
 func newMapTable[K comparable, V any](live int, inPlace, reuse bool) *mapTable[K, V] {
 	groups := max(mapMinGroups, (live+2)/3) // 8*groups >= 8*live/3
 	n := groups * mapGroupSlots
@@ -764,12 +764,12 @@ const (
 // mapCopy is a rebuild of a large table that other goroutines can help with.
 // Without help, a rebuild is a pause for everyone: the writer that holds the
 // shard's lock copies the shard (memory-latency bound: milliseconds for a
-// shard of 100K entries), and every other writer soon picks a key of that shard and
-// waits, so on 16 cores a growing map kept half the CPUs idle. With it,
-// writers that find the copy under way claim chunks of the old table and
+// shard of 100K entries), and every other writer soon picks a key of that
+// shard and waits, so on 16 cores a growing map kept half the CPUs idle. With
+// it, writers that find the copy under way claim chunks of the old table and
 // copy them too, in the manner of Java's ConcurrentHashMap transfer (Doug
-// Lea, java.util.concurrent, "transfer" and "helpTransfer"), so waiting
-// turns into copying and the pause shrinks with the number of writers.
+// Lea, java.util.concurrent, "transfer" and "helpTransfer"), so waiting turns
+// into copying and the pause shrinks with the number of writers.
 //
 // The old table is immutable during the copy (its shard's lock is held
 // throughout), and the new one is unpublished: helpers claim free slots of

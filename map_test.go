@@ -1770,12 +1770,12 @@ func TestMapStressStaleSlot(t *testing.T) {
 
 // TestMapStressHelpedRebuild grows one shard past the size whose rebuilds
 // other writers help with (8192 slots, in a map with many Ps, which the test
-// forces), with several writers inserting at once, so that writers arriving during a rebuild copy parts of it. Every
-// insert must survive the copies (a helper that lost or duplicated an entry
-// shows up in the final contents), and each writer re-reads its own earlier
-// keys as it goes. Writers rarely join a rebuild here (most are already
-// parked on the lock when it starts); TestMapHelpedRebuildProtocol drives
-// the helpers directly.
+// forces), with several writers inserting at once, so that writers arriving
+// during a rebuild copy parts of it. Every insert must survive the copies (a
+// helper that lost or duplicated an entry shows up in the final contents),
+// and each writer re-reads its own earlier keys as it goes. Writers rarely
+// join a rebuild here (most are already parked on the lock when it starts);
+// TestMapHelpedRebuildProtocol drives the helpers directly.
 func TestMapStressHelpedRebuild(t *testing.T) {
 	stress.Sweep(t, func(t *testing.T, procs int) {
 		m := ftutils.NewMap[int, int](ftutils.WithMapShards(1))
@@ -2048,7 +2048,6 @@ func TestMapGrowTouchedKeys(t *testing.T) {
 	defer ftutils.SetMapTouchMinBytes(0)()
 	type pair struct{ a, b int }
 	n := stress.Scale(20000)
-	ptrs := make([]*int, n)
 	key := func(i int) any {
 		switch i % 7 {
 		case 0:
@@ -2058,8 +2057,7 @@ func TestMapGrowTouchedKeys(t *testing.T) {
 		case 2:
 			return pair{i, -i}
 		case 3:
-			ptrs[i] = new(int)
-			return ptrs[i]
+			return new(int) // the key keeps its pointer alive
 		case 4:
 			return float64(i) + 0.5
 		case 5:
