@@ -1,0 +1,11 @@
+package flattoy
+
+import "unsafe"
+
+func uintptrOf(s *slot) uintptr { return uintptr(unsafe.Pointer(s)) }
+
+// slot returns &g.s[i] without a bounds check: i comes from a control
+// byte masked by used, so it is below slots.
+func (g *group) slot(i int) *slot {
+	return (*slot)(unsafe.Add(unsafe.Pointer(&g.s[0]), uintptr(i)*unsafe.Sizeof(g.s[0])))
+}
