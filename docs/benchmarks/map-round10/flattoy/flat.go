@@ -1,9 +1,9 @@
 // Package flattoy is round 10's toy of the redesign that rounds 8 and 9
 // named as the way to a Load as lean as xsync.Map's (docs/benchmarks/map.md,
-// round 10): one table per map behind one pointer, no shards, int keys and
-// int values only, and no growth (the table is sized once). It exists to
-// measure, before anyone rewrites Map, what such a layout gains on the typed
-// 1K-key rows, the rows issue #3's bars miss:
+// round 10): one table per map behind one pointer, no shards. It exists to
+// measure, before anyone rewrites Map, what such a layout gains on the rows
+// issue #3's bars miss. Map, the first toy (int keys and values, sized
+// once):
 //
 //   - a group is 128 bytes: a sequence count, six control bytes, an overflow
 //     pointer, a lock and six {key, value} word slots, inline (no entry
@@ -18,8 +18,12 @@
 //     count (bumped by every delete, after the control byte is cleared) and
 //     retries if it changed (a sequence count: Lameter 2005, Boehm MSPC 2012).
 //
-// It is not a map anyone should use (no growth, one key type); the numbers
-// are what matter.
+// Map and StrMap (string keys) never grow; GMap (grow.go) adds growth by
+// cooperative migration to Map, and AnyMap (any.go) is the growing toy for
+// keys and values of type any with the sync.Map method set, so that Go's
+// sync.Map workloads run on it (syncmap_test.go). None of them is a map
+// anyone should use (no shrink, no zero value, a few key types); the
+// numbers are what matter.
 package flattoy
 
 import (

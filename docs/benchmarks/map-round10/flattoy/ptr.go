@@ -1,6 +1,9 @@
 package flattoy
 
-import "unsafe"
+import (
+	"runtime"
+	"unsafe"
+)
 
 func uintptrOf(s *slot) uintptr { return uintptr(unsafe.Pointer(s)) }
 
@@ -9,3 +12,5 @@ func uintptrOf(s *slot) uintptr { return uintptr(unsafe.Pointer(s)) }
 func (g *group) slot(i int) *slot {
 	return (*slot)(unsafe.Add(unsafe.Pointer(&g.s[0]), uintptr(i)*unsafe.Sizeof(g.s[0])))
 }
+
+func runtimeGosched() { runtime.Gosched() }
