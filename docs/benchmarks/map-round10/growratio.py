@@ -1,6 +1,6 @@
-"""BenchmarkGrow at fixed b.N: per file (one process, one b.N), each map's
-time over the toy's... printed as peer time / toy time and peer time /
-ftutils time; medians over files per row; geomean over b.N."""
+"""BenchmarkGrow at fixed b.N: per file (one process, one b.N), the ratios
+xsync/toy, xsync/ftutils and ftutils/toy of the maps' times per row;
+medians over the files of each b.N, then the geomean over b.N."""
 import collections, glob, math, re, statistics, sys
 d = sys.argv[1]
 line_re = re.compile(r'^BenchmarkGrow/op=(\w+)/impl=(\w+)(-\d+)?\s+(\d+)\s+([\d.]+) ns/op')

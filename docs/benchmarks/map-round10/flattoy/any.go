@@ -99,8 +99,7 @@ func NewAny() *AnyMap {
 
 func (t *atable) hash(k any) uint64 {
 	if kt, kd := words(k); kt == intType {
-		hi, lo := bits.Mul64(uint64(*(*int)(kd))^t.s0, t.s1)
-		return (hi ^ lo) * (t.s0 | 1)
+		return mix64(uint64(*(*int)(kd)), t.s0, t.s1)
 	}
 	return maphash.Comparable(t.seed, k)
 }

@@ -78,9 +78,12 @@ func New(n int) *Map {
 
 func matchZero(x uint64) uint64 { return (x - lsbs) &^ x & msbs }
 
-func (t *table) hash(k int) uint64 {
-	hi, lo := bits.Mul64(uint64(k)^t.s0, t.s1)
-	return (hi ^ lo) * (t.s0 | 1)
+func (t *table) hash(k int) uint64 { return mix64(uint64(k), t.s0, t.s1) }
+
+// mix64 hashes an integer with a table's seeds (the library's mapMix).
+func mix64(x, s0, s1 uint64) uint64 {
+	hi, lo := bits.Mul64(x^s0, s1)
+	return (hi ^ lo) * (s0 | 1)
 }
 
 // Load returns k's value and whether k is present.
@@ -152,9 +155,8 @@ func insert(home *group, fg *group, fi int, k, v int, tag uint64) {
 }
 
 // remove frees slot i of g, then bumps the home group's count.
-func remove(home, g *group, s *slot) {
-	i := (uintptrOf(s) - uintptrOf(&g.s[0])) / 16
-	g.ctrl.Store(g.ctrl.Load() &^ (0xff << (8 * i)))
+func remove(home, g *group, i int) {
+	g.ctrl.Store(g.ctrl.Load() &^ (0xff << (8 * uint(i))))
 	home.seq.Add(1)
 }
 
@@ -186,8 +188,8 @@ func (m *Map) Delete(k int) {
 		return
 	}
 	home.mu.Lock()
-	if s, g, _ := locate(home, k, tag); s != nil {
-		remove(home, g, s)
+	if s, g, i := locate(home, k, tag); s != nil {
+		remove(home, g, i)
 	}
 	home.mu.Unlock()
 }
@@ -225,13 +227,7 @@ func (m *Map) Compute(k int, f func(old int, ok bool) (int, ComputeOp)) (int, bo
 		return nv, true
 	case Delete:
 		if s != nil {
-			g := home
-			for ; g != nil; g = g.next.Load() {
-				if p := uintptrOf(s); p >= uintptrOf(&g.s[0]) && p < uintptrOf(&g.s[0])+slots*16 {
-					break
-				}
-			}
-			remove(home, g, s)
+			remove(home, fg, fi) // locate returned s's group and index
 		}
 		return 0, false
 	}

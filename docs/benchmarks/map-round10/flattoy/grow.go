@@ -64,10 +64,7 @@ func NewG(n int) *GMap {
 	return m
 }
 
-func (t *gtable) hash(k int) uint64 {
-	hi, lo := bits.Mul64(uint64(k)^t.s0, t.s1)
-	return (hi ^ lo) * (t.s0 | 1)
-}
+func (t *gtable) hash(k int) uint64 { return mix64(uint64(k), t.s0, t.s1) }
 
 func (t *gtable) stripe(h uint64) *atomic.Int64 {
 	return &t.count[h>>7&t.mask&uint64(len(t.count)-1)].n
@@ -250,8 +247,8 @@ func (m *GMap) Delete(k int) {
 		return
 	}
 	t, home, h := m.lock(k)
-	if s, g, _ := locate(home, k, lsbs*(0x80|h&0x7f)); s != nil {
-		remove(home, g, s)
+	if s, g, i := locate(home, k, lsbs*(0x80|h&0x7f)); s != nil {
+		remove(home, g, i)
 		t.stripe(h).Add(-1)
 	}
 	home.mu.Unlock()
@@ -279,7 +276,7 @@ func (m *GMap) Compute(k int, f func(old int, ok bool) (int, ComputeOp)) (int, b
 		}
 	case Delete:
 		if s != nil {
-			remove(home, fg, s) // locate returned s's group as fg
+			remove(home, fg, fi) // locate returned s's group and index
 			t.stripe(h).Add(-1)
 		}
 	}

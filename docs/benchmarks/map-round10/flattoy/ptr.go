@@ -5,8 +5,6 @@ import (
 	"unsafe"
 )
 
-func uintptrOf(s *slot) uintptr { return uintptr(unsafe.Pointer(s)) }
-
 // slot returns &g.s[i] without a bounds check: i comes from a control
 // byte masked by used, so it is below slots.
 func (g *group) slot(i int) *slot {
