@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"iter"
 	"math/bits"
+	"math/rand/v2"
 	"reflect"
 	"runtime"
 	"sync/atomic"
@@ -18,103 +19,83 @@ import (
 // [Map.Equal].
 //
 // The zero value is an empty map ready to use; [NewMap] takes a size hint
-// and a shard count. A Map must not be copied after first use.
+// and a lock stripe count. A Map must not be copied after first use.
 //
 // Memory model: a write operation (Store, Swap, a successful LoadOrStore,
 // CompareAndSwap or CompareAndDelete, LoadAndDelete or Delete of a present
 // key, a Compute that stores or deletes) synchronizes before every operation
 // that observes its effect, like [sync.Map].
 //
-// Progress and consistency: Load, and the read-only outcomes of LoadOrStore,
-// LoadAndDelete, Delete, CompareAndSwap and CompareAndDelete, are lock-free
-// (a few atomic loads, never a lock). Writes take the lock of one shard
-// (blocking). Every single-key operation is linearizable. Len, Range, All,
-// Keys, Values, Snapshot, Equal and Clear are weakly consistent: they work
-// shard by shard, so they never report a key twice or a key that was never
-// present, and they reflect each shard as it was at some point during the
-// call. Len is exact when no writes run concurrently.
+// Progress: Load, and the read-only outcomes of LoadOrStore, LoadAndDelete,
+// Delete, CompareAndSwap and CompareAndDelete, take no lock: a few atomic
+// loads, repeated only if a write to the same group of 8 slots overlapped
+// them. A write locks one group (a lock stripe; there are at least 8, and
+// as many as the table has groups of 8 slots). The map grows and shrinks
+// by moving its table to a new one group by group, while it stays in use:
+// the writers that meet a move help with it, 16 groups at a time, so no
+// goroutine ever waits for more than a few groups' copy.
+//
+// Consistency: every single-key operation is linearizable. Len, Range, All,
+// Keys, Values, Snapshot and Equal are weakly consistent, as in [sync.Map]
+// and Java's ConcurrentHashMap: they never report a key twice or a key that
+// was never present, and may or may not reflect writes made during the
+// call. Range reads the map group by group, each group's entries as they
+// were at one instant. Len is exact when no writes run concurrently. Clear
+// is atomic: it replaces the whole table at once.
 //
 // Cost (2-vCPU AMD EPYC Zen 4 under KVM, Go 1.26; docs/benchmarks/map.md has
-// the tables): a Load of an int key in a 1K-entry map costs about 7 to 11 ns
-// serially (the box drifts between processes) and never allocates; Range, Len
-// and Clear never allocate, nor does Delete except when it shrinks a shard (a
-// rebuild, below). Writes allocate nothing per call: keys and values live
-// inline in the table, and a shard's table is rebuilt (2 allocations: header
-// and groups, a third for the sequence counts of a table with slot reuse,
-// below, and a small record for the helpers of a table of 8192 slots or more
-// in maps created with 4 or more Ps (GOMAXPROCS, capped at the CPU count);
-// the live entries are copied) once its fresh slots run out, after about 1 to
-// 4/3 times as many slot-consuming writes as it holds entries (see
-// newMapTable). Inserting a key consumes a slot; so does replacing a value,
-// except when V is a pointer-free 8-byte integer or float type (Map[K, int],
-// Map[K, float64] and the like), whose values are overwritten in place by one
-// atomic store and read by an atomic load, and when V is an interface type
-// and the new value has the dynamic type of the old one (a Map[K, any] of
-// ints, a Map[K, error]), where only the interface's data word is
-// overwritten, by one atomic pointer store, and when the entry already holds
-// the value stored (the same bits, as when a Map[K, struct{}] used as a set
-// re-adds a member). Nor does inserting a key that its shard's last delete
-// removed, with the value it had then (equal integers or strings, else the
-// same bits: a set's member removed and added back, a token deleted by one
-// goroutine and stored back by it): the deleted slot is marked live again.
-// Nor, in a shard that churns (keys deleted, other keys inserted), does
-// inserting a key whose probe path passes a deleted slot, when K is an 8-byte
-// integer, string or interface type and V a word or interface type as above
-// (Map[int, int], Map[string, int], Map[any, any]) in a map created with 4 or
-// more Ps: from the first rebuild of a shard whose table had a fifth or more
-// of its used slots deleted, inserts overwrite deleted slots (measured: a
-// FIFO of 200 random keys churned 10,000 times rebuilds its shard 11 to 12
-// times instead of 50), and look-ups in that shard check a sequence count per
-// group (see Algorithm). Amortized a slot-consuming write costs about 35 to
-// 45 bytes for Map[int, int], a few percent of an allocation. Memory per
-// entry is one control byte plus one {K, V} slot per slot, at 37.5 % (just
-// after a rebuild) to 75 or 87.5 % slot occupancy: 19 to 45 bytes per entry
-// for Map[int, int]. A table with slot reuse adds 8 bytes per group (1 per
-// slot). Deleted or replaced entries keep their slot (and whatever their K
-// and V reference) until the shard's next rebuild or the slot's reuse. Len
-// costs one atomic load per shard. The Map value itself is 120 bytes on
-// 64-bit platforms: padding keeps the root pointer that every operation reads
-// alone in its cache line.
+// the tables): Load, Range, Len and Delete never allocate; writes allocate
+// nothing per call except when an insert chains an overflow group (a group
+// of 8 slots; rare while the table is below its growth threshold) and when
+// the map grows or shrinks (one new table, and the overflow groups its
+// entries need). Clear allocates one table (one allocation, three with
+// [WithMapShards] above 8). Keys and values live inline in 8-slot groups
+// with a sequence count, a lock, a chain pointer and a 4-byte hash tag per
+// slot. For 8-byte integer, string and interface keys with 8-byte integer,
+// float or interface values (Map[int, int], Map[string, int64], Map[any,
+// any]), a delete frees its slot for the next insert and a replaced value
+// is written in place; for other types slots are append-only, so a
+// replaced value takes a new slot, and the table is compacted once a
+// quarter of its slots are dead. The table doubles when an insert needs an
+// overflow group while 7/8 of its slots are full, and halves when less
+// than 1/16 is; Map[int, int] measured 27 to 55 bytes per entry (about 43
+// on average over sizes). Deleted or replaced entries of append-only
+// tables keep their slot (and whatever their K and V reference) until the
+// next compaction, move or reuse. The Map value itself is 120 bytes on
+// 64-bit platforms: padding keeps the table pointer that every operation
+// reads alone in its cache line.
 //
-// Algorithm: per-shard open-addressing tables with 8-slot groups and SWAR
-// control bytes (the Swiss table of Abseil, "SwissTables" CppCon 2017, and Go
-// 1.24's runtime maps), searched lock-free as in CLHT (David, Guerraoui,
-// Trigonakis, "Asynchronized Concurrency", ASPLOS 2015) and xsync.Map. We
-// deviate from both: slots are append-only (a replaced value goes to a fresh
-// slot and the old one becomes a tombstone, unless one word of it can be
-// updated in place atomically: a word value, or the data word of an interface
-// value whose dynamic type stays the same; and a deleted slot whose key and
-// value are exactly the ones being inserted again is marked live again, since
-// no reader can tell it from a new slot; and, in churned shards of maps created
-// with 4 or more Ps whose keys and values are made of words that can be read
-// and written atomically one by one, an insert overwrites a deleted slot on its
-// path word by word inside a per-group sequence lock, and readers discard what
-// they read from a group whose sequence count was odd or changed), so readers
-// read keys and values inline without pointer hops or per-write allocation, and
-// growth, shrink and tombstone removal are one rebuild per shard under that
-// shard's lock (readers never wait; a writer waits at most one shard's copy,
-// and a writer that arrives during a large shard's copy helps with it in a map
-// created with 4 or more Ps). Iterators freeze the table of the shard they
-// visit, so the next write to that shard copies it first. The hash is seeded
-// per map: [hash/maphash] for strings and other keys, a seeded multiply-mix for
+// Algorithm: one hash table of Swiss-table groups (8 slots with 8 control
+// bytes searched by SWAR: Abseil's "SwissTables", CppCon 2017, and Go
+// 1.24's runtime maps), chained rather than probed, with per-group locks
+// and sequence counts (a seqlock per lock stripe; readers validate what
+// they read, as in Linux's seqcount and in CLHT: David, Guerraoui,
+// Trigonakis, "Asynchronized Concurrency", ASPLOS 2015), and resizes by
+// cooperative migration as in Java's ConcurrentHashMap (Doug Lea, JDK 8
+// transfer). map_table.go documents the protocol. The hash is seeded per
+// map: [hash/maphash] for strings and other keys, a seeded multiply-mix for
 // integer keys, so keys chosen by an attacker cannot force collisions.
 type Map[K comparable, V any] struct {
 	_ noCopy
-	// The padding keeps root, which every operation reads, alone in its
+	// The padding keeps t, which every operation reads, alone in its
 	// cache line wherever the Map sits (heap object or struct field):
 	// measured on 16 cores, a 32-byte Map header sharing a line with other
 	// objects made read-only workloads up to 4 times slower.
-	_    [cacheLinePad/2 - 8]byte
-	root atomic.Pointer[mapRoot[K, V]]
-	_    [cacheLinePad/2 - 8]byte
+	_ [cacheLinePad/2 - 8]byte
+	t atomic.Pointer[mapTable[K, V]]
+	_ [cacheLinePad/2 - 8]byte
 }
 
 // MapOption configures [NewMap].
 type MapOption func(*mapConfig)
 
+type mapConfig struct {
+	capacity, stripes int
+}
+
 // WithMapCapacity pre-sizes the map for n entries (ConcurrentDict's
-// initial_capacity) and, for large n, raises the shard count so that one
-// shard holds about 4096 of them. It panics if n is negative.
+// initial_capacity): its table starts with room for n entries at about
+// half load, so n inserts do not resize it. It panics if n is negative.
 func WithMapCapacity(n int) MapOption {
 	if n < 0 {
 		panic("ftutils: WithMapCapacity: negative capacity")
@@ -122,17 +103,21 @@ func WithMapCapacity(n int) MapOption {
 	return func(c *mapConfig) { c.capacity = n }
 }
 
-// WithMapShards sets the number of independently locked shards, rounded up
-// to a power of two (at most 65536). More shards mean less write contention
-// and shorter rebuild pauses, fewer mean less memory for small maps. The
-// default is the largest of 16, 4×GOMAXPROCS and capacity/4096. It panics if
-// n is not positive.
+// WithMapShards sets the least number of lock stripes, rounded up to a
+// power of two (at most 65536): the table never has fewer groups of 8
+// slots, each locked on its own, than n, even when it shrinks. The
+// default is 8. More stripes mean less write contention on maps with few
+// keys, and more memory for small maps (about 200 bytes each for
+// Map[int, int]). It panics if n is not positive.
 func WithMapShards(n int) MapOption {
 	if n <= 0 {
 		panic("ftutils: WithMapShards: shard count must be positive")
 	}
-	return func(c *mapConfig) { c.shards = n }
+	return func(c *mapConfig) { c.stripes = n }
 }
+
+// mapMaxFloor caps WithMapShards.
+const mapMaxFloor = 1 << 16
 
 // NewMap returns an empty map configured by opts.
 func NewMap[K comparable, V any](opts ...MapOption) *Map[K, V] {
@@ -140,9 +125,37 @@ func NewMap[K comparable, V any](opts ...MapOption) *Map[K, V] {
 	for _, o := range opts {
 		o(&c)
 	}
+	floor := mapMinGroups
+	for floor < min(c.stripes, mapMaxFloor) {
+		floor *= 2
+	}
+	g := floor
+	for g*mapPresize < c.capacity {
+		g *= 2
+	}
 	m := &Map[K, V]{}
-	m.root.Store(newMapRoot[K, V](c))
+	m.t.Store(newMapTable[K, V](g, newMapHasher[K](), floor))
 	return m
+}
+
+// mapPresize is the number of entries per group that WithMapCapacity
+// sizes for: half of the 8 slots, so that few home groups overflow.
+const mapPresize = 4
+
+func newMapHasher[K comparable]() mapHasher {
+	return mapHasher{word: mapKeyWordOf[K](), s0: rand.Uint64(), s1: rand.Uint64() | 1, seed: maphash.MakeSeed()}
+}
+
+// table returns the map's table, creating it on first use.
+func (m *Map[K, V]) table() *mapTable[K, V] {
+	if t := m.t.Load(); t != nil {
+		return t
+	}
+	t := newMapTable[K, V](mapMinGroups, newMapHasher[K](), mapMinGroups)
+	if m.t.CompareAndSwap(nil, t) {
+		return t
+	}
+	return m.t.Load()
 }
 
 // ComputeOp tells [Map.Compute] what to do with the value its callback
@@ -158,275 +171,217 @@ const (
 	ComputeDelete
 )
 
-// rootForWrite returns the map's root, creating it on first use.
-func (m *Map[K, V]) rootForWrite() *mapRoot[K, V] {
-	if r := m.root.Load(); r != nil {
-		return r
-	}
-	return m.initRoot()
-}
-
-func (m *Map[K, V]) initRoot() *mapRoot[K, V] {
-	r := newMapRoot[K, V](mapConfig{})
-	if m.root.CompareAndSwap(nil, r) {
-		return r
-	}
-	return m.root.Load()
-}
-
 // Load returns the value stored for k, and whether it was present.
+//
+// It takes no lock (see the type's documentation). The hash and the key
+// loads are written out here rather than called: the compiler does not
+// inline mapHash or loadKey into generic code, and as calls they cost a
+// Load of a small map about 12 %.
 func (m *Map[K, V]) Load(k K) (v V, ok bool) {
-	_, _, v, ok = m.find(k)
-	return v, ok
-}
-
-// find is the lock-free look-up behind Load and the pre-checks of the
-// writes: it returns the value stored for k and whether it was present,
-// and also the root and hash it used (r is nil when the map was never
-// written), so that a slow path need not hash k again.
-func (m *Map[K, V]) find(k K) (r *mapRoot[K, V], h uint64, v V, ok bool) {
-	r = m.root.Load()
-	if r == nil {
-		return nil, 0, v, false
-	}
-	// r.hash(k) and the probe, by hand: the compiler does not inline
-	// them into generic code, and as calls they cost about 15 % of a
-	// LoadOrStore or CompareAndSwap that finds its answer without the
-	// lock.
-	// ik says k is an int in an interface (di): then slot keys are
-	// compared by a type assertion, inline, instead of by interface
-	// equality, a call (runtime.efaceeq) that calls the type's equal
-	// function.
-	var ik bool
-	var di int
-	if r.word == mapKey64 {
-		// Safe: mapKeyWordOf checked that K is an 8-byte integer kind.
-		h = mapMix(*(*uint64)(unsafe.Pointer(&k)), r.s0, r.s1) & r.hmask
-	} else if r.word == mapKeyString {
-		// Safe: mapKeyWordOf checked that K's kind is string.
-		h = maphash.String(r.seed, *(*string)(unsafe.Pointer(&k))) & r.hmask
-	} else if d, isInt := any(k).(int); isInt && r.word == mapKeyIface {
-		// An int in an interface key (Map[any, V] used like sync.Map):
-		// hashSlow's case, without the call.
-		h = mapMix(uint64(d), r.s0, r.s1) & r.hmask
-		ik, di = true, d
-	} else {
-		h = r.hashSlow(k)
-	}
-	t := r.tables[h>>40&r.smask].Load()
+	t := m.t.Load()
 	if t == nil {
-		return r, h, v, false
+		return v, false
 	}
-	if t.vers != nil {
-		return m.findReused(r, t, h, k, ik, di)
-	}
-	tag := mapLSBs * (mapMetaFull | h&0x7f)
-	i := t.home(h)
-	for {
-		g := t.group(i)
-		meta := g.ctrl.Load()
-		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
-			// &7 spares a bounds check: w != 0, so the index is < 8.
-			s := &g.slots[bits.TrailingZeros64(w)>>3&(mapGroupSlots-1)]
-			if mapKeyIs(s.key, k, ik, di) {
-				return r, h, mapLoadVal(r.vmode, &s.val), true
+	if t.intWord {
+		// Map[int, int] and the like: the probe with the fewest live
+		// values, so that the compiler keeps them all in registers
+		// (the general loop below spills, about 1 ns per Load).
+		x := *(*uint64)(unsafe.Pointer(&k))
+		h := mapMix(x, t.hs.s0, t.hs.s1)
+		tag := mapLSBs * (mapMetaFull | h&0x7f)
+		for {
+			home := t.home(h)
+			seq := home.seq.Load()
+			if seq&(mapMoved|1) != 0 {
+				if seq&mapMoved != 0 {
+					t = t.next.Load()
+				} else {
+					runtime.Gosched()
+				}
+				continue
 			}
+			for g := home; g != nil; g = g.next.Load() {
+				for w := mapMatchZero(g.ctrl.Load()^tag) & mapUsed; w != 0; w &= w - 1 {
+					s := g.slot(bits.TrailingZeros64(w) >> 3)
+					if (*atomic.Uint64)(unsafe.Pointer(&s.key)).Load() == x {
+						if mapWindow {
+							runtime.Gosched()
+						}
+						y := (*atomic.Uint64)(unsafe.Pointer(&s.val)).Load()
+						if home.seq.Load() != seq {
+							goto retryInt
+						}
+						return *(*V)(unsafe.Pointer(&y)), true
+					}
+				}
+			}
+			return v, false
+		retryInt:
 		}
-		if mapMatchZero(meta) != 0 {
-			return r, h, v, false
+	}
+	if t.strWord {
+		// Map[string, int] and the like, for the same reason. A key's
+		// two words are compared only after the check of seq.
+		ks := *(*string)(unsafe.Pointer(&k))
+		h := maphash.String(t.hs.seed, ks)
+		tag := mapLSBs * (mapMetaFull | h&0x7f)
+		for {
+			home := t.home(h)
+			seq := home.seq.Load()
+			if seq&(mapMoved|1) != 0 {
+				if seq&mapMoved != 0 {
+					t = t.next.Load()
+				} else {
+					runtime.Gosched()
+				}
+				continue
+			}
+			for g := home; g != nil; g = g.next.Load() {
+				for w := mapMatchZero(g.ctrl.Load()^tag) & mapUsed; w != 0; w &= w - 1 {
+					s := g.slot(bits.TrailingZeros64(w) >> 3)
+					kw := (*mapWord2)(unsafe.Pointer(&s.key))
+					p, n := atomic.LoadPointer(&kw.p), atomic.LoadUintptr(&kw.n)
+					if mapWindow {
+						runtime.Gosched()
+					}
+					y := (*atomic.Uint64)(unsafe.Pointer(&s.val)).Load()
+					if home.seq.Load() != seq {
+						goto retryStr
+					}
+					if n == uintptr(len(ks)) && unsafe.String((*byte)(p), n) == ks {
+						return *(*V)(unsafe.Pointer(&y)), true
+					}
+				}
+			}
+			return v, false
+		retryStr:
 		}
-		i = t.next(i)
 	}
-}
-
-// mapKeyIs reports whether the slot key key is k. ik says k is an int in
-// an interface, di: then key is compared by a type assertion, inline,
-// instead of by interface equality (see find).
-func mapKeyIs[K comparable](key, k K, ik bool, di int) bool {
-	if ik {
-		x, isInt := any(key).(int)
-		return isInt && x == di
+	one, vw := t.hs.word == mapKey64, t.vmode == mapValWord
+	var h uint64
+	if one {
+		h = mapMix(*(*uint64)(unsafe.Pointer(&k)), t.hs.s0, t.hs.s1)
+	} else {
+		h = mapHash(&t.hs, k)
 	}
-	return key == k
-}
-
-// findReused is find's probe for a table whose deleted slots may be
-// overwritten while we read them (t.vers; see mapTable.reuseSlot), kept
-// out of find so that tables without reuse pay one nil check for it. It
-// reads slots by atomic word loads between two loads of the group's
-// sequence count and uses what it read only if the count was even and
-// unchanged; otherwise it reads the group again. A one-word key is
-// compared before that check (a word is never torn, and a key that matched
-// while the slot was overwritten is caught by the check before its value
-// is returned); a two-word key (string, interface) only after it, as its
-// words may come from two different keys.
-func (m *Map[K, V]) findReused(r *mapRoot[K, V], t *mapTable[K, V], h uint64, k K, ik bool, di int) (*mapRoot[K, V], uint64, V, bool) {
-	var zero V
 	tag := mapLSBs * (mapMetaFull | h&0x7f)
-	i := t.home(h)
-probe:
 	for {
-		g := t.group(i)
-		ver := t.ver(i).Load()
-		if ver&1 != 0 {
-			// A writer is overwriting a slot of this group (a few stores,
-			// unless it was preempted meanwhile: so yield).
-			runtime.Gosched()
+		home := t.home(h)
+		seq := home.seq.Load()
+		if seq&(mapMoved|1) != 0 {
+			if seq&mapMoved != 0 {
+				t = t.next.Load()
+			} else {
+				runtime.Gosched() // a two-word value is being written
+			}
 			continue
 		}
-		meta := g.ctrl.Load()
-		for w := mapMatchZero(meta ^ tag); w != 0; w &= w - 1 {
-			s := &g.slots[bits.TrailingZeros64(w)>>3&(mapGroupSlots-1)]
-			if r.word == mapKey64 {
-				if mapLoadVal(mapValWord, &s.key) != k {
-					continue
+		for g := home; g != nil; g = g.next.Load() {
+			for w := mapMatchZero(g.ctrl.Load()^tag) & mapUsed; w != 0; w &= w - 1 {
+				s := g.slot(bits.TrailingZeros64(w) >> 3)
+				var key K
+				if one {
+					x := (*atomic.Uint64)(unsafe.Pointer(&s.key)).Load()
+					if key = *(*K)(unsafe.Pointer(&x)); key != k {
+						continue // a one-word key is never torn
+					}
+				} else {
+					key = t.loadKey(s)
 				}
-				v := mapLoadVal(r.vmode, &s.val)
-				if t.ver(i).Load() != ver {
-					continue probe
+				if mapWindow {
+					runtime.Gosched()
 				}
-				return r, h, v, true
-			}
-			var key K
-			if r.word == mapKeyString {
-				key = mapLoadString(&s.key)
-			} else {
-				key = mapLoadVal(mapValTyped, &s.key)
-			}
-			val := mapLoadVal(r.vmode, &s.val)
-			if t.ver(i).Load() != ver {
-				continue probe
-			}
-			if mapKeyIs(key, k, ik, di) {
-				return r, h, val, true
+				var val V
+				if vw {
+					x := (*atomic.Uint64)(unsafe.Pointer(&s.val)).Load()
+					val = *(*V)(unsafe.Pointer(&x))
+				} else {
+					val = mapLoadVal(t.vmode, &s.val)
+				}
+				if home.seq.Load() != seq {
+					goto retry // the slot may have been freed and refilled
+				}
+				if one || key == k {
+					return val, true
+				}
 			}
 		}
-		if mapMatchZero(meta) != 0 {
-			return r, h, zero, false
-		}
-		i = t.next(i)
+		return v, false
+	retry:
 	}
 }
 
 // Store sets the value for k.
-func (m *Map[K, V]) Store(k K, v V) {
-	r := m.rootForWrite()
-	var h uint64
-	if r.manyProcs {
-		// The lock-free look-up first, although Store needs no answer
-		// from it: it brings k's groups into this core's cache before the
-		// shard's lock is taken, so that the probe under the lock does not
-		// wait for other cores' writes to travel while every other writer
-		// of the shard waits.
-		_, h, _, _ = m.find(k)
-	} else {
-		h = r.hash(k)
+func (m *Map[K, V]) Store(k K, v V) { m.Swap(k, v) }
+
+// Swap stores v for k and returns the previous value if any (loaded reports
+// whether k was present).
+func (m *Map[K, V]) Swap(k K, v V) (prev V, loaded bool) {
+	t, home, h := m.lock(k)
+	s, g, i := t.locate(home, k, h)
+	if s != nil {
+		prev = mapLoadVal(t.vmode, &s.val)
+		m.unlock(t, home, h, t.setVal(home, g, i, k, v, h), !t.reuse)
+		return prev, true
 	}
-	s := r.shard(h)
-	s.lock()
-	t := s.writable(r)
-	fp, eg := t.locate(k, h)
-	s.put(r, t, k, v, h, fp, eg)
-	s.mu.Unlock()
+	m.unlock(t, home, h, t.insert(home, g, i, k, v, h), false)
+	return prev, false
 }
 
 // LoadOrStore returns the existing value for k if present (loaded true).
 // Otherwise it stores and returns v (loaded false).
 func (m *Map[K, V]) LoadOrStore(k K, v V) (actual V, loaded bool) {
-	r, h, actual, loaded := m.find(k)
-	if loaded {
-		return actual, true
+	if old, ok := m.Load(k); ok {
+		return old, true
 	}
-	if r == nil {
-		r = m.rootForWrite()
-		h = r.hash(k)
+	t, home, h := m.lock(k)
+	s, fg, fi := t.locate(home, k, h)
+	if s != nil {
+		old := mapLoadVal(t.vmode, &s.val)
+		home.mu.Unlock()
+		return old, true
 	}
-	return m.loadOrStoreSlow(r, h, k, v)
-}
-
-func (m *Map[K, V]) loadOrStoreSlow(r *mapRoot[K, V], h uint64, k K, v V) (V, bool) {
-	s := r.shard(h)
-	s.lock()
-	defer s.mu.Unlock()
-	t := s.writable(r)
-	fp, eg := t.locate(k, h)
-	if fp >= 0 {
-		return mapLoadVal(r.vmode, &t.slot(fp).val), true
-	}
-	s.put(r, t, k, v, h, -1, eg)
+	m.unlock(t, home, h, t.insert(home, fg, fi, k, v, h), false)
 	return v, false
 }
 
 // LoadAndDelete deletes the value for k, returning the previous value if
 // any (loaded reports whether k was present).
 func (m *Map[K, V]) LoadAndDelete(k K) (v V, loaded bool) {
-	r, h, _, ok := m.find(k)
-	if !ok {
+	if _, ok := m.Load(k); !ok {
 		return v, false
 	}
-	return m.loadAndDeleteSlow(r, h, k)
-}
-
-func (m *Map[K, V]) loadAndDeleteSlow(r *mapRoot[K, V], h uint64, k K) (v V, loaded bool) {
-	s := r.shard(h)
-	s.lock()
-	defer s.mu.Unlock()
-	t := s.table.Load()
-	if t == nil {
+	t, home, h := m.lock(k)
+	s, g, i := t.locate(home, k, h)
+	if s == nil {
+		home.mu.Unlock()
 		return v, false
 	}
-	fp, _ := t.locate(k, h)
-	if fp < 0 {
-		return v, false
-	}
-	v = mapLoadVal(r.vmode, &t.slot(fp).val)
-	if t.frozen.Load() {
-		t = s.rebuild(r, t)
-		fp, _ = t.locate(k, h)
-	}
-	s.remove(r, t, fp)
+	v = mapLoadVal(t.vmode, &s.val)
+	t.remove(home, g, i, h)
+	m.unlock(t, home, h, false, true)
 	return v, true
 }
 
 // Delete deletes the value for k.
 func (m *Map[K, V]) Delete(k K) { m.LoadAndDelete(k) }
 
-// Swap stores v for k and returns the previous value if any (loaded reports
-// whether k was present).
-func (m *Map[K, V]) Swap(k K, v V) (previous V, loaded bool) {
-	r := m.rootForWrite()
-	h := r.hash(k)
-	s := r.shard(h)
-	s.lock()
-	defer s.mu.Unlock()
-	t := s.writable(r)
-	fp, eg := t.locate(k, h)
-	if fp >= 0 {
-		previous, loaded = mapLoadVal(r.vmode, &t.slot(fp).val), true
-	}
-	s.put(r, t, k, v, h, fp, eg)
-	return previous, loaded
-}
-
 // CompareAndSwap stores new for k if the stored value equals old, and
 // reports whether it did. Values are compared as any(x) == any(y), as
 // [sync.Map] does: it panics if V is not comparable, or if old is an
 // interface value whose dynamic type is not comparable.
 func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
-	r, h, cur, ok := m.find(k)
-	mapCheckComparable(r, old, "CompareAndSwap")
-	if !ok || any(cur) != any(old) {
+	mapCheckComparable(m.t.Load(), old, "CompareAndSwap")
+	if cur, ok := m.Load(k); !ok || any(cur) != any(old) {
 		return false
 	}
-	s := r.shard(h)
-	s.lock()
-	defer s.mu.Unlock()
-	t := s.writable(r)
-	fp, eg := t.locate(k, h)
-	if fp < 0 || any(mapLoadVal(r.vmode, &t.slot(fp).val)) != any(old) {
+	t, home, h := m.lock(k)
+	s, g, i := t.locate(home, k, h)
+	if s == nil || any(mapLoadVal(t.vmode, &s.val)) != any(old) {
+		home.mu.Unlock()
 		return false
 	}
-	s.put(r, t, k, new, h, fp, eg)
+	m.unlock(t, home, h, t.setVal(home, g, i, k, new, h), !t.reuse)
 	return true
 }
 
@@ -434,68 +389,19 @@ func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
 // it did. Values are compared as in [Map.CompareAndSwap], which documents
 // when it panics.
 func (m *Map[K, V]) CompareAndDelete(k K, old V) (deleted bool) {
-	r, h, cur, ok := m.find(k)
-	mapCheckComparable(r, old, "CompareAndDelete")
-	if !ok || any(cur) != any(old) {
+	mapCheckComparable(m.t.Load(), old, "CompareAndDelete")
+	if cur, ok := m.Load(k); !ok || any(cur) != any(old) {
 		return false
 	}
-	s := r.shard(h)
-	s.lock()
-	defer s.mu.Unlock()
-	t := s.writable(r)
-	fp, _ := t.locate(k, h)
-	if fp < 0 || any(mapLoadVal(r.vmode, &t.slot(fp).val)) != any(old) {
+	t, home, h := m.lock(k)
+	s, g, i := t.locate(home, k, h)
+	if s == nil || any(mapLoadVal(t.vmode, &s.val)) != any(old) {
+		home.mu.Unlock()
 		return false
 	}
-	s.remove(r, t, fp)
+	t.remove(home, g, i, h)
+	m.unlock(t, home, h, false, true)
 	return true
-}
-
-// mapValCmp caches what reflect says about comparing values of type V.
-type mapValCmp uint8
-
-const (
-	mapValComparable mapValCmp = iota // a comparable non-interface type
-	mapValIface                       // an interface: depends on the dynamic type
-	mapValNotComparable
-)
-
-func mapValCmpOf[V any]() mapValCmp {
-	switch typ := reflect.TypeFor[V](); {
-	case typ.Kind() == reflect.Interface:
-		return mapValIface
-	case typ.Comparable():
-		return mapValComparable
-	}
-	return mapValNotComparable
-}
-
-// mapCheckComparable panics unless values like old can be compared with ==:
-// V must be comparable, and if V is an interface type, so must old's
-// dynamic type (like sync.Map, a struct holding an uncomparable interface
-// value still panics later, in the runtime's ==). r may be nil.
-func mapCheckComparable[K comparable, V any](r *mapRoot[K, V], old V, op string) {
-	var c mapValCmp
-	var zero V
-	switch {
-	case r != nil:
-		c = r.vcmp
-	case any(zero) == nil:
-		// Only an interface type's zero value converts to a nil any; this
-		// spares a never-written map the reflect call on every attempt.
-		c = mapValIface
-	default:
-		c = mapValCmpOf[V]()
-	}
-	switch c {
-	case mapValComparable:
-		return
-	case mapValNotComparable:
-		panic("ftutils: Map." + op + ": value type " + reflect.TypeFor[V]().String() + " is not comparable")
-	}
-	if typ := reflect.TypeOf(any(old)); typ != nil && !typ.Comparable() {
-		panic("ftutils: Map." + op + ": value type " + typ.String() + " is not comparable")
-	}
 }
 
 // Compute atomically reads, modifies and writes the entry for k: f receives
@@ -504,43 +410,111 @@ func mapCheckComparable[K comparable, V any](r *mapRoot[K, V], old V, op string)
 // value or delete the entry. Compute returns the value stored for k
 // afterwards and whether k is then present.
 //
-// f runs while Compute holds the lock of k's shard: concurrent writes to
-// that shard wait (reads do not), so f should be short, and it must not
-// call any method of the same map except Load (the others may need the same
-// lock and deadlock). If f panics, the map is left unchanged and usable (the
-// lock is released by a deferred unlock) and the panic propagates.
+// f runs while Compute holds the lock of k's group (one lock stripe):
+// concurrent writes to keys of that group wait (reads do not), so f should
+// be short, and it must not call any method of the same map except Load
+// (the others may need the same lock and deadlock). If f panics, the map is
+// left unchanged and usable (the lock is released by a deferred unlock) and
+// the panic propagates.
 func (m *Map[K, V]) Compute(k K, f func(old V, loaded bool) (V, ComputeOp)) (actual V, ok bool) {
-	r := m.rootForWrite()
-	h := r.hash(k)
-	s := r.shard(h)
-	s.lock()
-	defer s.mu.Unlock()
-	t := s.writable(r)
-	fp, eg := t.locate(k, h)
+	t, home, h := m.lock(k)
+	locked := true
+	defer func() {
+		if locked {
+			home.mu.Unlock()
+		}
+	}()
+	s, g, i := t.locate(home, k, h)
 	var old V
-	if fp >= 0 {
-		old = mapLoadVal(r.vmode, &t.slot(fp).val)
+	if s != nil {
+		old = mapLoadVal(t.vmode, &s.val)
 	}
-	nv, op := f(old, fp >= 0)
+	nv, op := f(old, s != nil)
 	switch op {
 	case ComputeStore:
-		s.put(r, t, k, nv, h, fp, eg)
+		if s != nil {
+			locked = false
+			m.unlock(t, home, h, t.setVal(home, g, i, k, nv, h), !t.reuse)
+			return nv, true
+		}
+		locked = false
+		m.unlock(t, home, h, t.insert(home, g, i, k, nv, h), false)
 		return nv, true
 	case ComputeDelete:
-		if fp >= 0 {
-			s.remove(r, t, fp)
+		if s != nil {
+			t.remove(home, g, i, h)
+			locked = false
+			m.unlock(t, home, h, false, true)
 		}
 		var zero V
 		return zero, false
 	case ComputeCancel:
-		return old, fp >= 0
+		return old, s != nil
 	}
 	panic("ftutils: Map.Compute: invalid ComputeOp")
 }
 
+// Len returns the number of entries: the sum of at most 64 counters (32 per
+// table, two tables during a resize), independent of the number of
+// entries. It is exact when no write runs concurrently and weakly
+// consistent otherwise. (During a resize an entry is counted in the table
+// that holds it: a move takes its entries off the old table's counters
+// and adds them to the new one's.)
+func (m *Map[K, V]) Len() int {
+	t := m.t.Load()
+	if t == nil {
+		return 0
+	}
+	n := t.len()
+	if nt := t.next.Load(); nt != nil {
+		n += nt.len()
+	}
+	return int(n)
+}
+
+// Clear deletes every entry, atomically: it publishes an empty table of
+// the smallest size (one allocation, unless [WithMapShards] asked for
+// more than 8 stripes) in place of the current one, which the garbage
+// collector frees once no operation that started before Clear uses it. A
+// write that overlaps Clear takes effect before it or after it. Clear of
+// an empty map that was never written since its last Clear does nothing.
+func (m *Map[K, V]) Clear() {
+	t := m.t.Load()
+	if t == nil || !t.dirty.Load() && t.next.Load() == nil {
+		return
+	}
+	m.t.Store(newMapTable[K, V](t.floor, t.hs, t.floor))
+}
+
+// Range calls f on each key and value in the map until f returns false. It
+// visits no key twice and no key that was never present, and may or may
+// not reflect writes made during the call (by f included); f may call any
+// method of the map. Range reads the map group by group, copying each
+// group's entries as they were at one instant into a buffer on its stack,
+// and calls f outside every lock. A group that a resize moved meanwhile is
+// read in the new table, keeping to the keys of the hash class Range was
+// at, so no key is reported twice however the map resizes.
+//
+// Range does not allocate, unless one group's chain holds more than 32
+// entries, which the per-map hash seed makes vanishingly rare (chains
+// average 4 to 7 entries at most): such a chain is copied under its lock
+// into a slice.
+func (m *Map[K, V]) Range(f func(key K, value V) bool) {
+	t := m.t.Load()
+	if t == nil {
+		return
+	}
+	var buf [2 * mapGroupSlots]mapEntry[K, V]
+	for i := range t.groups {
+		if !t.rangeClass(uint32(i), uint32(t.mask), f, &buf) {
+			return
+		}
+	}
+}
+
 // LoadOrCompute returns the value stored for k if present (loaded true).
 // Otherwise it calls f, stores its result and returns it (loaded false). f
-// runs at most once per call, under the lock of k's shard, with the same
+// runs at most once per call, under the lock of k's group, with the same
 // restrictions as in [Map.Compute]; if it panics the map is unchanged.
 func (m *Map[K, V]) LoadOrCompute(k K, f func() V) (actual V, loaded bool) {
 	if actual, loaded = m.Load(k); loaded {
@@ -554,24 +528,6 @@ func (m *Map[K, V]) LoadOrCompute(k K, f func() V) (actual V, loaded bool) {
 		return f(), ComputeStore
 	})
 	return actual, loaded
-}
-
-// Range calls f on each key and value in the map until f returns false. It
-// visits no key twice and no key that was never present; it works shard by
-// shard, each shard as it was when Range reached it, so it may or may not
-// reflect writes made during the call (by f included). f may call any
-// method of the map. Range does not allocate, though the first write to each
-// shard after Range has visited it copies that shard.
-func (m *Map[K, V]) Range(f func(key K, value V) bool) {
-	r := m.root.Load()
-	if r == nil {
-		return
-	}
-	for i := range r.shards {
-		if t := r.shards[i].frozenTable(); t != nil && !t.each(f) {
-			return
-		}
-	}
 }
 
 // All returns an iterator over the map's entries with the consistency of
@@ -593,41 +549,6 @@ func (m *Map[K, V]) Keys() iter.Seq[K] {
 func (m *Map[K, V]) Values() iter.Seq[V] {
 	return func(yield func(V) bool) {
 		m.Range(func(_ K, v V) bool { return yield(v) })
-	}
-}
-
-// Len returns the number of entries. It sums one counter per shard (O(shard
-// count), independent of the number of entries); under concurrent writes it
-// is weakly consistent.
-func (m *Map[K, V]) Len() int {
-	r := m.root.Load()
-	if r == nil {
-		return 0
-	}
-	var n int64
-	for i := range r.shards {
-		n += r.shards[i].count.Load()
-	}
-	return int(n)
-}
-
-// Clear deletes every entry, shard by shard. It does not allocate: each
-// shard drops its table and the next insert starts a new one.
-func (m *Map[K, V]) Clear() {
-	r := m.root.Load()
-	if r == nil {
-		return
-	}
-	for i := range r.shards {
-		s := &r.shards[i]
-		if s.table.Load() == nil {
-			continue
-		}
-		s.lock()
-		s.table.Store(nil)
-		s.count.Store(0)
-		s.lastDel = 0
-		s.mu.Unlock()
 	}
 }
 
@@ -669,4 +590,51 @@ func (m *Map[K, V]) Equal(o *Map[K, V], eq func(a, b V) bool) bool {
 		return true
 	})
 	return same && n == len(a)
+}
+
+// mapValCmp caches what reflect says about comparing values of type V.
+type mapValCmp uint8
+
+const (
+	mapValComparable mapValCmp = iota // a comparable non-interface type
+	mapValIface                       // an interface: depends on the dynamic type
+	mapValNotComparable
+)
+
+func mapValCmpOf[V any]() mapValCmp {
+	switch typ := reflect.TypeFor[V](); {
+	case typ.Kind() == reflect.Interface:
+		return mapValIface
+	case typ.Comparable():
+		return mapValComparable
+	}
+	return mapValNotComparable
+}
+
+// mapCheckComparable panics unless values like old can be compared with ==:
+// V must be comparable, and if V is an interface type, so must old's
+// dynamic type (like sync.Map, a struct holding an uncomparable interface
+// value still panics later, in the runtime's ==). t may be nil.
+func mapCheckComparable[K comparable, V any](t *mapTable[K, V], old V, op string) {
+	var c mapValCmp
+	var zero V
+	switch {
+	case t != nil:
+		c = t.vcmp
+	case any(zero) == nil:
+		// Only an interface type's zero value converts to a nil any; this
+		// spares a never-written map the reflect call on every attempt.
+		c = mapValIface
+	default:
+		c = mapValCmpOf[V]()
+	}
+	switch c {
+	case mapValComparable:
+		return
+	case mapValNotComparable:
+		panic("ftutils: Map." + op + ": value type " + reflect.TypeFor[V]().String() + " is not comparable")
+	}
+	if typ := reflect.TypeOf(any(old)); typ != nil && !typ.Comparable() {
+		panic("ftutils: Map." + op + ": value type " + typ.String() + " is not comparable")
+	}
 }

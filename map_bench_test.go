@@ -417,37 +417,45 @@ func BenchmarkMap_Set(b *testing.B) {
 	}
 }
 
-// BenchmarkMap_Rebuild measures what a rebuild (growth, shrink, tombstone
-// removal) costs per live entry copied: a one-shard map of n entries is
-// rebuilt again and again. The keys that hashing must follow a pointer for
-// (a string's bytes, an int boxed in an interface) make a large table's copy
-// wait on memory; docs/benchmarks/map.md, round 9.
-func BenchmarkMap_Rebuild(b *testing.B) {
-	for _, n := range []int{1 << 12, 1 << 16, 1 << 17, 1 << 19} {
+// BenchmarkMap_Grow measures what growth costs per entry: each iteration
+// fills an empty map with n keys (in a scrambled order, so that a table's
+// order, by hash, is unrelated to the order the keys' memory was allocated
+// in), through every doubling of its table, then deletes them all,
+// through every halving. The keys that hashing must follow a pointer for
+// (a string's bytes, an int boxed in an interface) make a large table's
+// move wait on memory (docs/benchmarks/map.md, round 9).
+func BenchmarkMap_Grow(b *testing.B) {
+	for _, n := range []int{1 << 12, 1 << 16, 1 << 19} {
 		if n > 1<<12 && (stress.RaceEnabled || testing.Short()) {
 			continue
 		}
 		size := "entries=" + strconv.Itoa(n>>10) + "K"
 		b.Run("type=int-int/"+size, func(b *testing.B) {
-			benchMapRebuild(b, ftutils.NewMap[int, int](ftutils.WithMapShards(1)), n, func(i int) int { return i }, func(i int) int { return i })
+			benchMapGrow[int, int](b, n, func(i int) int { return i }, func(i int) int { return i })
 		})
 		b.Run("type=string-int/"+size, func(b *testing.B) {
-			benchMapRebuild(b, ftutils.NewMap[string, int](ftutils.WithMapShards(1)), n, func(i int) string { return "key-" + strconv.Itoa(i) }, func(i int) int { return i })
+			benchMapGrow[string, int](b, n, func(i int) string { return "key-" + strconv.Itoa(i) }, func(i int) int { return i })
 		})
 		b.Run("type=any-any/"+size, func(b *testing.B) {
-			benchMapRebuild(b, ftutils.NewMap[any, any](ftutils.WithMapShards(1)), n, func(i int) any { return i }, func(i int) any { return i })
+			benchMapGrow[any, any](b, n, func(i int) any { return i }, func(i int) any { return i })
 		})
 	}
 }
 
-func benchMapRebuild[K comparable, V any](b *testing.B, m *ftutils.Map[K, V], n int, key func(int) K, val func(int) V) {
-	for i := range n {
-		// Keys in a scrambled order, so that a table's order (by hash)
-		// is unrelated to the order their memory was allocated in.
-		m.Store(key(i*7919%n), val(i))
+func benchMapGrow[K comparable, V any](b *testing.B, n int, key func(int) K, val func(int) V) {
+	keys := make([]K, n)
+	for i := range keys {
+		keys[i] = key(i * 7919 % n)
 	}
+	b.ReportAllocs()
 	for b.Loop() {
-		ftutils.MapRebuild(m)
+		var m ftutils.Map[K, V]
+		for i, k := range keys {
+			m.Store(k, val(i))
+		}
+		for _, k := range keys {
+			m.Delete(k)
+		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/entry")
 }

@@ -1,0 +1,5 @@
+//go:build ftutils_window
+
+package ftutils
+
+const mapWindow = true
