@@ -29,8 +29,8 @@ func ExampleMap() {
 	// 1
 }
 
-// NewMap takes a size hint (ConcurrentDict's initial_capacity) and a shard
-// count.
+// NewMap takes a size hint (ConcurrentDict's initial_capacity) and a least
+// number of lock stripes.
 func ExampleNewMap() {
 	m := ftutils.NewMap[int, string](ftutils.WithMapCapacity(10_000), ftutils.WithMapShards(64))
 	m.Store(1, "one")
@@ -138,9 +138,7 @@ func ExampleMap_Snapshot() {
 }
 
 // A Map with struct{} values is a concurrent set. Adding a member that is
-// already there costs it no table space, nor does adding back the member
-// its shard removed last (see the Cost section of Map), so a set whose
-// members come and go rebuilds its tables less often.
+// already there only finds it (a Store of a struct{} writes nothing new).
 func ExampleMap_set() {
 	var online ftutils.Map[string, struct{}]
 	var wg sync.WaitGroup

@@ -31,24 +31,30 @@ import (
 // loads, repeated only if a write to the same group of 8 slots overlapped
 // them. A write locks one group (a lock stripe; there are at least 8, and
 // as many as the table has groups of 8 slots). The map grows and shrinks
-// by moving its table to a new one group by group, while it stays in use:
-// the writers that meet a move help with it, 16 groups at a time, so no
-// goroutine ever waits for more than a few groups' copy.
+// by moving its table to a new one group by group while it stays in use,
+// with no pause for anyone: the write that starts a resize moves groups
+// until none is left (so that one call costs time proportional to the
+// map, like a rebuild), every other write that meets the resize moves 16
+// groups first and then goes on, and reads follow moved groups to the new
+// table without waiting.
 //
 // Consistency: every single-key operation is linearizable. Len, Range, All,
 // Keys, Values, Snapshot and Equal are weakly consistent, as in [sync.Map]
 // and Java's ConcurrentHashMap: they never report a key twice or a key that
 // was never present, and may or may not reflect writes made during the
-// call. Range reads the map group by group, each group's entries as they
-// were at one instant. Len is exact when no writes run concurrently. Clear
-// is atomic: it replaces the whole table at once.
+// call: each value Range reports for a key is one the key held at some
+// moment during the call. They are not snapshots, not even of one group
+// (writes to other keys of a group may land while Range copies it). Len
+// is exact when no writes run concurrently. Clear is atomic: it replaces
+// the whole table at once.
 //
 // Cost (2-vCPU AMD EPYC Zen 4 under KVM, Go 1.26; docs/benchmarks/map.md has
-// the tables): Load, Range, Len and Delete never allocate; writes allocate
-// nothing per call except when an insert chains an overflow group (a group
-// of 8 slots; rare while the table is below its growth threshold) and when
-// the map grows or shrinks (one new table, and the overflow groups its
-// entries need). Clear allocates one table (one allocation, three with
+// the tables): Load, Len and Delete never allocate, nor does Range (but
+// for chains of more than 32 entries, see Range); writes allocate nothing
+// per call except when an insert (or, in an append-only table, a
+// replaced value) chains an overflow group (a group of 8 slots; rare while
+// the table is below its growth threshold) and when the map grows or
+// shrinks (one new table, and the overflow groups its entries need). Clear allocates one table (one allocation, three with
 // [WithMapShards] above 8). Keys and values live inline in 8-slot groups
 // with a sequence count, a lock, a chain pointer and a 4-byte hash tag per
 // slot. For 8-byte integer, string and interface keys with 8-byte integer,
@@ -58,8 +64,12 @@ import (
 // replaced value takes a new slot, and the table is compacted once a
 // quarter of its slots are dead. The table doubles when an insert needs an
 // overflow group while 7/8 of its slots are full, and halves when less
-// than 1/16 is; Map[int, int] measured 27 to 55 bytes per entry (about 43
-// on average over sizes). Deleted or replaced entries of append-only
+// than 1/16 is. A Map[int, int] group is 192 bytes, 24 per slot: 27 to 55
+// bytes per entry as the table fills from 7/16 to 7/8, plus overflow
+// groups (measured: 36 bytes per entry at 100K entries, 43 on average over
+// sizes from 50K to 2M; a plain Go map about 24, sync.Map about 126); an
+// overflow group that deletes empty is dropped once the rest of its chain
+// has half a group free. Deleted or replaced entries of append-only
 // tables keep their slot (and whatever their K and V reference) until the
 // next compaction, move or reuse. The Map value itself is 120 bytes on
 // 64-bit platforms: padding keeps the table pointer that every operation
@@ -201,6 +211,9 @@ func (m *Map[K, V]) Load(k K) (v V, ok bool) {
 				continue
 			}
 			for g := home; g != nil; g = g.next.Load() {
+				if mapWindow && g != home {
+					runtime.Gosched()
+				}
 				for w := mapMatchZero(g.ctrl.Load()^tag) & mapUsed; w != 0; w &= w - 1 {
 					s := g.slot(bits.TrailingZeros64(w) >> 3)
 					if (*atomic.Uint64)(unsafe.Pointer(&s.key)).Load() == x {
@@ -237,6 +250,9 @@ func (m *Map[K, V]) Load(k K) (v V, ok bool) {
 				continue
 			}
 			for g := home; g != nil; g = g.next.Load() {
+				if mapWindow && g != home {
+					runtime.Gosched()
+				}
 				for w := mapMatchZero(g.ctrl.Load()^tag) & mapUsed; w != 0; w &= w - 1 {
 					s := g.slot(bits.TrailingZeros64(w) >> 3)
 					kw := (*mapWord2)(unsafe.Pointer(&s.key))
@@ -277,11 +293,22 @@ func (m *Map[K, V]) Load(k K) (v V, ok bool) {
 			continue
 		}
 		for g := home; g != nil; g = g.next.Load() {
+			if mapWindow && g != home {
+				runtime.Gosched()
+			}
 			for w := mapMatchZero(g.ctrl.Load()^tag) & mapUsed; w != 0; w &= w - 1 {
 				s := g.slot(bits.TrailingZeros64(w) >> 3)
 				var key K
 				if one {
-					x := (*atomic.Uint64)(unsafe.Pointer(&s.key)).Load()
+					// An atomic load in a reuse table; plainly in an
+					// append-only one, whose slots are never rewritten
+					// (and, on 32-bit platforms, not 8-aligned).
+					var x uint64
+					if t.reuse {
+						x = (*atomic.Uint64)(unsafe.Pointer(&s.key)).Load()
+					} else {
+						x = *(*uint64)(unsafe.Pointer(&s.key))
+					}
 					if key = *(*K)(unsafe.Pointer(&x)); key != k {
 						continue // a one-word key is never torn
 					}
@@ -457,20 +484,36 @@ func (m *Map[K, V]) Compute(k K, f func(old V, loaded bool) (V, ComputeOp)) (act
 // Len returns the number of entries: the sum of at most 64 counters (32 per
 // table, two tables during a resize), independent of the number of
 // entries. It is exact when no write runs concurrently and weakly
-// consistent otherwise. (During a resize an entry is counted in the table
-// that holds it: a move takes its entries off the old table's counters
-// and adds them to the new one's.)
+// consistent otherwise: it counts entries inserted or deleted meanwhile
+// or not, but never one entry twice, nor a present one not at all, for a
+// resize that runs meanwhile. (A move counts the entries of a group into
+// the new table's counters, then takes them off the old one's; Len sums
+// both tables while no move is under way, as the resize's chunk counters
+// tell, and after a few tries sums them anyway.)
 func (m *Map[K, V]) Len() int {
 	t := m.t.Load()
 	if t == nil {
 		return 0
 	}
-	n := t.len()
-	if nt := t.next.Load(); nt != nil {
-		n += nt.len()
+	nt := t.next.Load()
+	if nt == nil {
+		return int(t.len())
 	}
-	return int(n)
+	units := t.units()
+	for try := 0; ; try++ {
+		done := t.moved.Load()
+		begun := min(t.claim.Load(), units)
+		n := t.len() + nt.len()
+		if begun == done && min(t.claim.Load(), units) == begun || try == mapLenTries {
+			return int(max(n, 0))
+		}
+		runtime.Gosched()
+	}
 }
+
+// mapLenTries is the number of times Len sums the counters of a table
+// being moved before it gives up waiting for a moment between moves.
+const mapLenTries = 8
 
 // Clear deletes every entry, atomically: it publishes an empty table of
 // the smallest size (one allocation, unless [WithMapShards] asked for
@@ -488,23 +531,26 @@ func (m *Map[K, V]) Clear() {
 
 // Range calls f on each key and value in the map until f returns false. It
 // visits no key twice and no key that was never present, and may or may
-// not reflect writes made during the call (by f included); f may call any
-// method of the map. Range reads the map group by group, copying each
-// group's entries as they were at one instant into a buffer on its stack,
-// and calls f outside every lock. A group that a resize moved meanwhile is
-// read in the new table, keeping to the keys of the hash class Range was
-// at, so no key is reported twice however the map resizes.
+// not reflect writes made during the call (by f included); each value it
+// reports is one its key held at some moment during the call. f may call
+// any method of the map. Range reads the map one home group's chain at a
+// time, copying its entries into a buffer on its stack without the lock
+// (a copy that a delete or a change of dynamic type overlapped is made
+// again, and after 4 tries under the lock), and calls f outside every
+// lock. A group that a resize moved meanwhile is read in the new table,
+// keeping to the keys of the hash class Range was at, so no key is
+// reported twice however the map resizes.
 //
-// Range does not allocate, unless one group's chain holds more than 32
-// entries, which the per-map hash seed makes vanishingly rare (chains
-// average 4 to 7 entries at most): such a chain is copied under its lock
-// into a slice.
+// Range does not allocate, unless one chain holds more than 32 entries,
+// which the per-map hash seed makes vanishingly rare (chains average 4 to
+// 7 entries at most): the entries beyond 32 are copied under the lock into
+// a slice.
 func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 	t := m.t.Load()
 	if t == nil {
 		return
 	}
-	var buf [2 * mapGroupSlots]mapEntry[K, V]
+	var buf [mapRangeBuf]mapEntry[K, V]
 	for i := range t.groups {
 		if !t.rangeClass(uint32(i), uint32(t.mask), f, &buf) {
 			return

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"unsafe"
+	"weak"
 
 	"github.com/ftutils-go/ftutils/internal/stress"
 )
@@ -501,4 +502,173 @@ func TestMapHashSpread(t *testing.T) {
 	if worst > 24 {
 		t.Errorf("over %d seeds, a home group got %d of %d keys in arithmetic progression; want at most 24", maps, worst, keys)
 	}
+}
+
+// TestMapInternalStressUnlink: the churning keys of one long home chain
+// empty its overflow groups again and again, which unlink drops, while
+// readers look up the chain's stable keys, which must always be found: a
+// reader inside a group that is being dropped must still reach the rest
+// of the chain through the group's next pointer (unlink leaves it as it
+// was), and a drop must not cut off the groups after it.
+func TestMapInternalStressUnlink(t *testing.T) {
+	stress.Sweep(t, func(t *testing.T, procs int) {
+		m := NewMap[int, int]()
+		// 40 keys of one home group in the 8-group table (64 slots): a
+		// chain of 5 groups, and no growth (40 entries are not 7/8 of 64).
+		ks := mapSameHome(m, func(i int) int { return i + 1 }, 40)
+		churn, stable := ks[:32], ks[32:]
+		for _, k := range ks {
+			m.Store(k, -k)
+		}
+		var done atomic.Bool
+		var misses, unlinks atomic.Int64
+		stress.Run(1+max(1, procs-1), func(g int) {
+			if g == 0 {
+				defer done.Store(true)
+				for range stress.Scale(20000) {
+					before := mapChainLen(m, churn[0])
+					// Delete the churning keys group by group (their
+					// insertion order), so that overflow groups empty.
+					for _, k := range churn {
+						m.Delete(k)
+					}
+					if mapChainLen(m, churn[0]) < before {
+						unlinks.Add(1)
+					}
+					for _, k := range churn {
+						m.Store(k, -k)
+					}
+				}
+				return
+			}
+			for !done.Load() {
+				for _, k := range stable {
+					if v, ok := m.Load(k); !ok || v != -k {
+						misses.Add(1)
+					}
+				}
+			}
+		})
+		if misses.Load() != 0 {
+			t.Fatalf("%d look-ups of stable keys missed or read a wrong value", misses.Load())
+		}
+		if unlinks.Load() == 0 {
+			t.Fatalf("no overflow group was dropped: the test did not exercise unlink")
+		}
+		if g := len(m.t.Load().groups); g != mapMinGroups {
+			t.Fatalf("the table has %d groups; want %d (it must not have grown)", g, mapMinGroups)
+		}
+	})
+}
+
+// mapChainLen returns the number of groups in k's home chain in m's table.
+func mapChainLen[K comparable, V any](m *Map[K, V], k K) int {
+	t := m.t.Load()
+	n := 0
+	for g := t.home(mapHash(&t.hs, k)); g != nil; g = g.next.Load() {
+		n++
+	}
+	return n
+}
+
+// TestMapDeleteReleases: in a reuse table a delete clears the pointer
+// words of the freed slot (release), so that what the deleted key and
+// value referenced can be collected before the slot is reused.
+func TestMapDeleteReleases(t *testing.T) {
+	type payload struct{ b [1 << 10]byte }
+	t.Run("string-any", func(t *testing.T) {
+		m := NewMap[string, any]()
+		p := new(payload)
+		w := weak.Make(p)
+		k := strings.Repeat("k", 64) // a heap string
+		wk := weak.Make(unsafe.StringData(k))
+		m.Store(k, p)
+		m.Store("other", 1)               // the table stays in use
+		m.Delete(strings.Repeat("k", 64)) // p and k are dead from here
+		runtime.GC()
+		if w.Value() != nil || wk.Value() != nil {
+			t.Fatalf("after Delete and a GC the value (%v) or the key (%v) is still reachable", w.Value() != nil, wk.Value() != nil)
+		}
+		if v, ok := m.Load("other"); !ok || v != 1 {
+			t.Fatalf("Load(other) = %v, %v", v, ok)
+		}
+	})
+	t.Run("any-any", func(t *testing.T) {
+		m := NewMap[any, any]()
+		kp, vp := new(payload), new(payload)
+		wk, wv := weak.Make(kp), weak.Make(vp)
+		m.Store(kp, vp)
+		m.Store(1, 1)
+		m.Delete(kp) // kp and vp are dead from here
+		runtime.GC()
+		if wk.Value() != nil || wv.Value() != nil {
+			t.Fatalf("after Delete and a GC the key (%v) or the value (%v) is still reachable", wk.Value() != nil, wv.Value() != nil)
+		}
+	})
+}
+
+// TestMapInternalStressRangeReinsert: writers delete keys of one long
+// home chain and insert them back (in an append-only table the key comes
+// back in a never-used slot, usually later on the chain; in a reuse table
+// in the first free one), while Ranges run: no Range may report a key
+// twice or miss a key that was present throughout (the stable ones).
+func TestMapInternalStressRangeReinsert(t *testing.T) {
+	t.Run("append-only", func(t *testing.T) {
+		testMapRangeReinsert(t, NewMap[int, string](), strconv.Itoa)
+	})
+	t.Run("reuse", func(t *testing.T) {
+		testMapRangeReinsert(t, NewMap[int, int](), func(i int) int { return i })
+	})
+}
+
+func testMapRangeReinsert[V any](t *testing.T, m *Map[int, V], val func(int) V) {
+	stress.Sweep(t, func(t *testing.T, procs int) {
+		// 28 keys of one home group of the 8-group table: a chain of 4
+		// groups or more, never grown (28 entries are not 7/8 of 64
+		// slots), short enough for Range's lock-free copy (32 entries).
+		ks := mapSameHome(m, func(i int) int { return i + 1 }, 28)
+		moving, stable := ks[:10], ks[10:]
+		for _, k := range ks {
+			m.Store(k, val(k))
+		}
+		isStable := map[int]bool{}
+		for _, k := range stable {
+			isStable[k] = true
+		}
+		var done atomic.Bool
+		var twice, missed, ranges atomic.Int64
+		stress.Run(2, func(g int) {
+			if g == 0 {
+				defer done.Store(true)
+				for i := range stress.Scale(100000) {
+					k := moving[i%len(moving)]
+					m.Delete(k)
+					m.Store(k, val(k))
+				}
+				return
+			}
+			for !done.Load() {
+				seen := map[int]bool{}
+				n := 0
+				m.Range(func(k int, _ V) bool {
+					if seen[k] {
+						twice.Add(1)
+					}
+					seen[k] = true
+					if isStable[k] {
+						n++
+					}
+					return true
+				})
+				if n != len(stable) {
+					missed.Add(1)
+				}
+				ranges.Add(1)
+			}
+		})
+		t.Logf("ranges %d twice %d missed %d groups %d", ranges.Load(), twice.Load(), missed.Load(), len(m.t.Load().groups))
+		if twice.Load() != 0 || missed.Load() != 0 {
+			t.Fatalf("over %d Ranges: %d keys reported twice, %d Ranges missed a stable key", ranges.Load(), twice.Load(), missed.Load())
+		}
+	})
 }

@@ -10,25 +10,24 @@ import (
 	"unsafe"
 )
 
-// This file is the start of the Map redesign that docs/benchmarks/map.md
-// (round 10) measured as a toy: one table per map behind one pointer, no
-// shards; chained groups, each home group with its own lock and sequence
-// count; inline slots whose words are read and written atomically, so a
-// delete frees its slot for the next insert and a value is replaced in
-// place; growth and shrink by cooperative migration, group by group (Java's
-// ConcurrentHashMap, JDK 8 transfer, Doug Lea). It serves the key and value
-// types whose every word can be accessed atomically (mapReusable: 8-byte
-// integer, string and interface keys; pointer-free 8-byte integer or float,
-// and interface values) with reuse tables, every other type with
-// append-only tables (a slot is written once, before its control byte
-// publishes it, and read plainly; deletes and replacements leave
-// tombstones, which a migration into a table of the same size drops).
-// Nothing uses it yet: Map's methods, tests and documentation move over in
-// a later change.
+// This file holds the machinery behind [Map]: one table per map behind
+// one pointer; chained groups, each home group with its own lock and
+// sequence count; inline slots; growth and shrink by cooperative
+// migration, group by group (Java's ConcurrentHashMap, JDK 8 transfer,
+// Doug Lea). docs/benchmarks/map.md (rounds 10 and 11) measured it against
+// the sharded design it replaced. The key and value types whose every word
+// can be accessed atomically (mapReusable: 8-byte integer, string and
+// interface keys; pointer-free 8-byte integer or float, and interface
+// values) get reuse tables, whose slot words are read and written
+// atomically, so that a delete frees its slot for the next insert and a
+// value is replaced in place; every other type gets append-only tables (a
+// slot is written once, before its control byte publishes it, and read
+// plainly; deletes and replacements leave tombstones, which a migration
+// into a table of the same size drops).
 //
 // Layout:
 //
-//	mapFlat.t ──► mapTable{groups[], mask, hasher, count stripes, next (during a resize)}
+//	Map.t ──► mapTable{groups[], mask, hasher, count stripes, next (during a resize)}
 //	                         │  home group = bits 7..38 of the hash & mask
 //	                         ▼
 //	              mapGroup{seq, ctrl, next (overflow chain), mu, slots[8], hb[8]}
@@ -38,10 +37,12 @@ import (
 //   - Writers hold mu. A slot is free (control byte 0) or full (0x80 | hash
 //     bits 0..6). An insert writes a free slot's key and value words with
 //     atomic stores, then publishes it by storing the control word; a delete
-//     clears the control byte, then adds 2 to seq; a value of the same
-//     dynamic type (or a word value) is replaced by one atomic store; an
-//     interface value of another dynamic type is written while seq is odd
-//     (add 1 before, 1 after).
+//     clears the control byte, then adds 2 to seq, then clears the slot's
+//     pointer words (release); a value of the same dynamic type (or a word
+//     value) is replaced by one atomic store; an interface value of another
+//     dynamic type is written while seq is odd (add 1 before, 1 after). An
+//     overflow group that a delete empties may be dropped from the chain
+//     (unlink; its own next pointer stays, for readers inside it).
 //   - Readers load seq (retrying while it is odd), scan the chain with
 //     atomic loads, and use a matched slot's words only if seq is unchanged
 //     afterwards: a freed slot may have been refilled with another key
@@ -49,13 +50,18 @@ import (
 //     key (string, interface) after it.
 //   - Append-only tables (types not made of atomic words) differ: an
 //     insert takes a never-used slot (0x00) and writes it plainly before
-//     publishing it, a delete leaves a tombstone (0x01) and does not touch
-//     seq, a value that cannot be replaced in place goes to a never-used
-//     slot later on the chain and the old slot becomes a tombstone (seq odd
-//     in between if they are in different groups, so that Range does not
-//     see the key twice), and readers read slots plainly. When tombstones
-//     fill a quarter of the slots the table is moved into one of the same
-//     size.
+//     publishing it; a delete leaves a tombstone (0x01) and adds 2 to seq
+//     (only for Range: the key may come back later on the chain); a value
+//     that cannot be replaced in place goes to a never-used slot later on
+//     the chain and the old slot becomes a tombstone (seq odd in between if
+//     they are in different groups, so that Range does not see the key
+//     twice); readers read keys plainly, and word values atomically (they
+//     are replaced in place). When tombstones fill a quarter of the slots
+//     the table is moved into one of the same size.
+//   - Range copies a chain's entries between two loads of seq and uses the
+//     copy only if seq was even and unchanged (so a key deleted and
+//     inserted again meanwhile is not reported twice), then calls its
+//     callback without any lock.
 //   - Moving a group to a new table (resize): lock it, copy its chain's
 //     entries into the new table's groups (plain stores: nothing reads them
 //     before the moved bit, seq's bit 63, is set), set the moved bit, unlock.
@@ -378,11 +384,36 @@ func (t *mapTable[K, V]) remove(home, g *mapGroup[K, V], i int, h uint64) {
 			t.unlink(home, g)
 		}
 		home.seq.Add(2)
+		t.release(g.slot(i))
 	} else {
 		g.ctrl.Store(mapSetByte(g.ctrl.Load(), i, mapMetaDel))
 		st.dead.Add(1)
+		// Not for readers (an append-only slot is never rewritten) but
+		// for Range: the key may be inserted again, later on the chain,
+		// while a Range copies the chain, which would then report it
+		// twice without this bump.
+		home.seq.Add(2)
 	}
 	st.n.Add(-1)
+}
+
+// release clears the pointer words of the freed slot s of a reuse table
+// (a string key's data pointer, an interface key's or value's data word),
+// so that a deleted entry does not keep what its key and value reference
+// alive until the slot is reused. The stores are atomic, as readers may
+// be reading the slot, and come after the delete's seq bump, as any later
+// write to the slot does: a reader that loaded seq before the bump fails
+// its check, one that loaded it after saw the slot free.
+func (t *mapTable[K, V]) release(s *mapSlot[K, V]) {
+	switch t.hs.word {
+	case mapKeyString:
+		atomic.StorePointer(&(*mapWord2)(unsafe.Pointer(&s.key)).p, nil)
+	case mapKeyIface:
+		atomic.StorePointer(mapDataWord(&s.key), nil)
+	}
+	if t.vmode == mapValTyped {
+		atomic.StorePointer(mapDataWord(&s.val), nil)
+	}
 }
 
 // unlink drops the empty overflow group g from home's chain (reuse tables)
@@ -563,6 +594,15 @@ func mapPlainInsert[K comparable, V any](home *mapGroup[K, V], s *mapSlot[K, V],
 	}
 }
 
+// mapRangeBuf is the number of entries Range copies out of one chain
+// into its stack buffer; a longer chain is copied into a slice
+// (rangeLocked). Home groups hold at most 7 entries on average before the
+// table doubles, and with seeded hashing their counts are about Poisson
+// distributed: a chain holds more than 32 entries with probability below
+// 1e-11 (more than 16: 1e-3, about a hundred allocations per Range of a
+// million entries).
+const mapRangeBuf = 4 * mapGroupSlots
+
 // mapEntry is one entry copied out for Range.
 type mapEntry[K comparable, V any] struct {
 	k K
@@ -572,7 +612,7 @@ type mapEntry[K comparable, V any] struct {
 // rangeClass visits the keys whose hash bits 7.. masked by cmask equal
 // class (a home group of the table Range started on, refined as the map
 // grew since): in t, the groups that can hold them.
-func (t *mapTable[K, V]) rangeClass(class, cmask uint32, f func(K, V) bool, buf *[2 * mapGroupSlots]mapEntry[K, V]) bool {
+func (t *mapTable[K, V]) rangeClass(class, cmask uint32, f func(K, V) bool, buf *[mapRangeBuf]mapEntry[K, V]) bool {
 	if extra := uint32(t.mask) &^ cmask; extra != 0 {
 		// t's groups are finer than the class: visit both halves.
 		b := extra & -extra
@@ -581,7 +621,11 @@ func (t *mapTable[K, V]) rangeClass(class, cmask uint32, f func(K, V) bool, buf 
 	// Every key of the class is in group class&mask (which may hold
 	// other classes' keys too if t is coarser: filtered by hb below).
 	home := &t.groups[uint64(class)&t.mask]
-	for {
+	for try := 0; ; try++ {
+		if try == mapRangeTries {
+			// Writes to this chain keep invalidating the copy.
+			return t.rangeLocked(home, class, cmask, f, buf)
+		}
 		seq := home.seq.Load()
 		if seq&mapMoved != 0 {
 			return t.next.Load().rangeClass(class, cmask, f, buf)
@@ -602,7 +646,7 @@ func (t *mapTable[K, V]) rangeClass(class, cmask uint32, f func(K, V) bool, buf 
 					continue
 				}
 				if n == len(buf) {
-					return t.rangeLocked(home, class, cmask, f)
+					return t.rangeLocked(home, class, cmask, f, buf)
 				}
 				s := g.slot(j)
 				buf[n] = mapEntry[K, V]{t.loadKey(s), mapLoadVal(t.vmode, &s.val)}
@@ -621,27 +665,47 @@ func (t *mapTable[K, V]) rangeClass(class, cmask uint32, f func(K, V) bool, buf 
 	}
 }
 
-// rangeLocked visits a chain too long for Range's buffer under its lock
-// (copying it out, which allocates), or in the next table if it moved.
-func (t *mapTable[K, V]) rangeLocked(home *mapGroup[K, V], class, cmask uint32, f func(K, V) bool) bool {
+// mapRangeTries is the number of times Range copies a chain without its
+// lock before it takes the lock: a chain that writers keep changing (each
+// delete bumps seq) would otherwise hold Range up indefinitely.
+const mapRangeTries = 4
+
+// rangeLocked visits the class's entries of home's chain under its lock,
+// or in the next table if it moved: for a chain whose lock-free copy
+// keeps failing its check of seq, or that is too long for buf (the
+// entries beyond it go to a slice, which allocates). f is called after
+// the lock is released.
+func (t *mapTable[K, V]) rangeLocked(home *mapGroup[K, V], class, cmask uint32, f func(K, V) bool, buf *[mapRangeBuf]mapEntry[K, V]) bool {
 	home.mu.Lock()
 	if home.seq.Load()&mapMoved != 0 {
 		home.mu.Unlock()
-		var buf [2 * mapGroupSlots]mapEntry[K, V]
-		return t.rangeClass(class, cmask, f, &buf)
+		return t.next.Load().rangeClass(class, cmask, f, buf)
 	}
-	var es []mapEntry[K, V]
+	n := 0
+	var more []mapEntry[K, V]
 	for g := home; g != nil; g = g.next.Load() {
 		c := g.ctrl.Load()
 		for w := c & mapUsed; w != 0; w &= w - 1 {
 			j := bits.TrailingZeros64(w) >> 3
-			if g.hb[j]&cmask == class {
-				es = append(es, mapEntry[K, V]{g.slots[j].key, g.slots[j].val})
+			if g.hb[j]&cmask != class {
+				continue
+			}
+			e := mapEntry[K, V]{g.slots[j].key, g.slots[j].val}
+			if n < len(buf) {
+				buf[n] = e
+				n++
+			} else {
+				more = append(more, e)
 			}
 		}
 	}
 	home.mu.Unlock()
-	for _, e := range es {
+	for j := range n {
+		if !f(buf[j].k, buf[j].v) {
+			return false
+		}
+	}
+	for _, e := range more {
 		if !f(e.k, e.v) {
 			return false
 		}
@@ -666,7 +730,9 @@ const (
 // uses the lowest bit or "any bit set".
 func mapMatchZero(x uint64) uint64 { return (x - mapLSBs) &^ x & mapMSBs }
 
-// mapSlot is one key-value pair, written once before it is published.
+// mapSlot is one key-value pair: in an append-only table written once
+// before it is published, in a reuse table written word by word
+// atomically (see the top of this file).
 type mapSlot[K comparable, V any] struct {
 	key K
 	val V
@@ -685,12 +751,13 @@ const (
 	mapValWord
 	// mapValTyped: V is an interface type, two words: a type (or itab)
 	// word and a data word (the value itself if it is pointer-shaped, else
-	// a pointer to an immutable copy). The type word is written once,
-	// before the slot is published; a replacement by a value of the same
+	// a pointer to an immutable copy). A replacement by a value of the same
 	// dynamic type (the usual case: a Map[K, any] of ints, a Map[K,
 	// error] of one error type) overwrites only the data word, by one
-	// atomic pointer store, and readers load the data word atomically. A
-	// replacement by a value of another dynamic type appends a slot.
+	// atomic pointer store, and readers load both words atomically. A
+	// replacement by a value of another dynamic type writes both words
+	// while the group's seq is odd (reuse tables) or appends a slot
+	// (append-only tables).
 	mapValTyped
 )
 
@@ -719,9 +786,10 @@ func mapValModeOf[V any]() mapValMode {
 // eface and iface); an interface value is exactly its two words, and two
 // values with the same type word may exchange data words: the result is
 // the other value. After publication a slot's words are written only
-// atomically, under the shard's lock, on a table that is not frozen: the
-// data word by mapStoreVal, both words by mapStoreWords when the slot is
-// reused; so lock-free readers load both atomically (mapLoadVal).
+// atomically, under the home group's lock: the data word by mapStoreVal,
+// both words by mapStoreWords when the dynamic type changes or the slot is
+// reused, the data word by release when the entry is deleted; so
+// lock-free readers load both atomically (mapLoadVal).
 func mapTypeWord[V any](p *V) *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Pointer(p)) }
 
 func mapDataWord[V any](p *V) *unsafe.Pointer {
@@ -732,12 +800,12 @@ func mapDataWord[V any](p *V) *unsafe.Pointer {
 // one atomic load, in mapValTyped mode by two (type word and data word),
 // else plainly (it is immutable). A table with slot reuse reads keys with
 // it too (mapValWord for an 8-byte integer key, mapValTyped for an
-// interface key; see Map.findReused).
+// interface key; see mapTable.loadKey).
 //
 // Safe: mapValWord means V is an 8-byte, 8-aligned integer or float type
 // (or K an 8-aligned 8-byte integer, mapReusable), so p points at 8
 // aligned bytes that hold no pointers, and every write to them after
-// publication is atomic, under the shard's lock (mapStoreVal,
+// publication is atomic, under the home group's lock (mapStoreVal,
 // mapStoreWords). For mapValTyped see mapTypeWord.
 func mapLoadVal[V any](mode mapValMode, p *V) V {
 	switch mode {
@@ -754,7 +822,7 @@ func mapLoadVal[V any](mode mapValMode, p *V) V {
 // mapStoreWords writes v into the value or key at p of a slot being
 // reused, every word atomically: one word in mapValWord mode, the type and
 // data words in mapValTyped mode (see mapLoadVal for the layouts). The
-// caller holds the shard's lock.
+// caller holds the home group's lock.
 func mapStoreWords[T any](mode mapValMode, p *T, v T) {
 	switch mode {
 	case mapValWord:
@@ -770,8 +838,7 @@ func mapStoreWords[T any](mode mapValMode, p *T, v T) {
 // mapStoreVal overwrites the value of a published slot with v in place and
 // reports whether it could: always in mapValWord mode, in mapValTyped mode
 // if v has the dynamic type of the value it replaces, never in
-// mapValInline mode. The caller holds the shard's lock and the table is
-// not frozen.
+// mapValInline mode. The caller holds the home group's lock.
 func mapStoreVal[V any](mode mapValMode, p *V, v V) bool {
 	switch mode {
 	case mapValWord:
@@ -815,13 +882,13 @@ type mapWord2 struct {
 
 // mapLoadString reads the string key at p of a published slot by two
 // atomic word loads (data pointer, length), in a table with reuse
-// (t.vers), where the slot may be overwritten meanwhile; an 8-byte integer
+// (mapTable.reuse), where the slot may be overwritten meanwhile; an 8-byte integer
 // key and an interface key are read by mapLoadVal in mapValWord and
 // mapValTyped mode. The result may mix two keys' words until the caller
 // has validated it against the group's sequence count; it is safe to hold
 // (the pointer word points at a live object or is nil), not to use.
 //
-// Safe: the caller checked that mapRoot.word is mapKeyString.
+// Safe: the caller checked that the table's hs.word is mapKeyString.
 func mapLoadString[K comparable](p *K) K {
 	var k K
 	w := (*mapWord2)(unsafe.Pointer(p))
@@ -830,7 +897,7 @@ func mapLoadString[K comparable](p *K) K {
 }
 
 // mapStoreKey writes k into the key at p by atomic word stores (the
-// layouts of mapLoadString and mapLoadVal). The caller holds the shard's
+// layouts of mapLoadString and mapLoadVal). The caller holds the home group's
 // lock and has checked mapReusable.
 func mapStoreKey[K comparable](word mapKeyWord, p *K, k K) {
 	switch word {

@@ -63,9 +63,10 @@ const linMapKeys = 8
 
 // mapPartition splits a Map history by (map, key). Clear and Range touch
 // every key; each is projected onto every key as a per-key delete or
-// observation. Map documents them as weakly consistent: they work shard by
-// shard, each shard as it was at some moment during the call, so each key's
-// projection must still be linearizable on its own.
+// observation. Map documents Range as weakly consistent (it reads the map
+// group by group, each group as it was at one moment during the call) and
+// Clear as atomic, so each key's projection must be linearizable on its
+// own.
 func mapPartition(h []porcupine.Operation) [][]porcupine.Operation {
 	ops := make([]porcupine.Operation, 0, len(h))
 	for _, op := range h {

@@ -11,13 +11,14 @@ import (
 
 // TestMapRangeSeesPresentKey: a key that a Load has seen, and that no one
 // deletes until the check is over, must be visited by a Range that starts
-// after that Load (Map documents Range as reflecting each shard as it was
+// after that Load (Map documents Range as reflecting each group as it was
 // at some point during the call). The long linearizability run found a
-// Range that skipped such a key: Map.put published a new entry (readers
-// see it) before it incremented the shard's count, and frozenTable skips a
-// shard whose count reads 0 without taking its lock (fixed: put now counts
-// the key first). The window is a few
-// instructions wide, so this test hammers it and reports the first miss.
+// Range of the earlier, sharded Map that skipped such a key: it published
+// a new entry (readers see it) before it incremented the shard's count,
+// and Range skipped a shard whose count read 0 without taking its lock.
+// The single-table Map's Range reads every group whatever the counts say;
+// the test stays as a guard. The window was a few instructions wide, so
+// this test hammers it and reports the first miss.
 func TestMapRangeSeesPresentKey(t *testing.T) {
 	rounds := 2_000_000
 	if testing.Short() {
@@ -30,7 +31,7 @@ func TestMapRangeSeesPresentKey(t *testing.T) {
 		rangeDone, deleted := make(chan struct{}), make(chan struct{})
 		wg.Go(func() { // writer
 			for range rounds {
-				m.Store(1, 1) // the only key of the only shard: count 0 -> 1
+				m.Store(1, 1) // the only key: count 0 -> 1
 				<-rangeDone
 				m.Delete(1)
 				deleted <- struct{}{}
