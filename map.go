@@ -232,6 +232,55 @@ func (m *Map[K, V]) Load(k K) (v V, ok bool) {
 		retryInt:
 		}
 	}
+	if t.anyKey {
+		if d, isInt := any(k).(int); isInt {
+			// Map[any, V] used like sync.Map, with int keys: hashed
+			// as mapHash would, without the call, and slot keys
+			// compared by their type word and, after the check of
+			// seq (a reused slot may hold a key of another type
+			// meanwhile), the int they point to, instead of by
+			// interface equality (a call through the type's equal
+			// function).
+			h := mapMix(uint64(d), t.hs.s0, t.hs.s1)
+			tag := mapLSBs * (mapMetaFull | h&0x7f)
+			for {
+				home := t.home(h)
+				seq := home.seq.Load()
+				if seq&(mapMoved|1) != 0 {
+					if seq&mapMoved != 0 {
+						t = t.next.Load()
+					} else {
+						runtime.Gosched()
+					}
+					continue
+				}
+				for g := home; g != nil; g = g.next.Load() {
+					if mapWindow && g != home {
+						runtime.Gosched()
+					}
+					for w := mapMatchZero(g.ctrl.Load()^tag) & mapUsed; w != 0; w &= w - 1 {
+						s := g.slot(bits.TrailingZeros64(w) >> 3)
+						if atomic.LoadPointer(mapTypeWord(&s.key)) != mapIntType {
+							continue
+						}
+						p := atomic.LoadPointer(mapDataWord(&s.key))
+						if mapWindow {
+							runtime.Gosched()
+						}
+						val := mapLoadVal(t.vmode, &s.val)
+						if home.seq.Load() != seq {
+							goto retryAny
+						}
+						if *(*int)(p) == d {
+							return val, true
+						}
+					}
+				}
+				return v, false
+			retryAny:
+			}
+		}
+	}
 	if t.strWord {
 		// Map[string, int] and the like, for the same reason. A key's
 		// two words are compared only after the check of seq.
@@ -551,7 +600,50 @@ func (m *Map[K, V]) Range(f func(key K, value V) bool) {
 		return
 	}
 	var buf [mapRangeBuf]mapEntry[K, V]
+	kw := t.hs.word
+	if !t.reuse {
+		kw = mapKeyAny // keys are read plainly
+	}
 	for i := range t.groups {
+		// The usual case inline (rangeClass has them all): a chain
+		// whose seq is even and not moved, copied and validated once.
+		home := &t.groups[i]
+		seq := home.seq.Load()
+		n := 0
+		if seq&(mapMoved|1) != 0 {
+			goto slow
+		}
+		for g := home; g != nil; g = g.next.Load() {
+			for w := g.ctrl.Load() & mapUsed; w != 0; w &= w - 1 {
+				if n == len(buf) {
+					goto slow
+				}
+				s := g.slot(bits.TrailingZeros64(w) >> 3)
+				e := &buf[n]
+				switch kw {
+				case mapKey64:
+					e.k = mapLoadVal(mapValWord, &s.key)
+				case mapKeyString:
+					e.k = mapLoadString(&s.key)
+				case mapKeyIface:
+					e.k = mapLoadVal(mapValTyped, &s.key)
+				default:
+					e.k = s.key
+				}
+				e.v = mapLoadVal(t.vmode, &s.val)
+				n++
+			}
+		}
+		if home.seq.Load() != seq {
+			goto slow
+		}
+		for j := range n {
+			if !f(buf[j].k, buf[j].v) {
+				return
+			}
+		}
+		continue
+	slow:
 		if !t.rangeClass(uint32(i), uint32(t.mask), f, &buf) {
 			return
 		}

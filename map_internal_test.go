@@ -672,3 +672,65 @@ func testMapRangeReinsert[V any](t *testing.T, m *Map[int, V], val func(int) V) 
 		}
 	})
 }
+
+// TestMapInternalStressReuseAny: as TestMapInternalStressReuseString for a
+// Map[any, int] whose two keys, an int and a string of one home group,
+// take turns in the same slot, so that Load's fast path for int keys in
+// an interface meets a slot whose key changes type under it: it must not
+// use the data word it read (a string's, read as an int) unless the
+// group's seq says the slot did not change. Run with -tags
+// ftutils_window to make the race likely.
+func TestMapInternalStressReuseAny(t *testing.T) {
+	m := NewMap[any, int]()
+	if !m.t.Load().anyKey {
+		t.Fatal("Map[any, int] does not take Load's fast path for int keys")
+	}
+	cand := func(i int) any {
+		if i%2 == 0 {
+			return i + 2 // a small int, not 0 or 1: see below
+		}
+		return strconv.Itoa(i) // its data word points at the bytes "1", "3", ...
+	}
+	ks := mapSameHome(m, cand, 16)
+	a := ks[0]
+	var b any
+	for _, k := range ks[1:] {
+		if _, isString := k.(string); isString {
+			b = k
+			break
+		}
+	}
+	if b == nil {
+		t.Fatal("no string key shares the int key's home group")
+	}
+	var done atomic.Bool
+	var bad atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		defer done.Store(true)
+		for range stress.Scale(200000) {
+			m.Store(a, 1)
+			m.Delete(a)
+			m.Store(b, 2)
+			m.Delete(b)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for !done.Load() {
+			if v, ok := m.Load(a); ok && v != 1 {
+				bad.Add(1)
+			}
+			if v, ok := m.Load(b); ok && v != 2 {
+				bad.Add(1)
+			}
+			runtime.Gosched()
+		}
+	}()
+	wg.Wait()
+	if bad.Load() != 0 {
+		t.Fatalf("%d hits returned another key's value", bad.Load())
+	}
+}

@@ -151,9 +151,10 @@ type mapTable[K comparable, V any] struct {
 	// (mapReusable types), or append-only (see the top of this file).
 	reuse bool
 	// intWord and strWord: 8-byte integer or string keys with one-word
-	// values in a reuse table (Load's fast paths).
-	intWord, strWord bool
-	count            []mapStripe
+	// values in a reuse table; anyKey: K is the empty interface, in a
+	// reuse table (Load's fast paths).
+	intWord, strWord, anyKey bool
+	count                    []mapStripe
 	// A resize: resizing is won by the one goroutine that sizes it; next
 	// is the new table; claim and moved count units (see mapChunk).
 	resizing atomic.Bool
@@ -193,6 +194,7 @@ func newMapTable[K comparable, V any](groups int, hs mapHasher, floor int) *mapT
 	t.hs, t.vmode, t.reuse, t.floor, t.vcmp = hs, vmode, reuse, floor, mapValCmpOf[V]()
 	t.intWord = hs.word == mapKey64 && vmode == mapValWord && reuse
 	t.strWord = hs.word == mapKeyString && vmode == mapValWord && reuse
+	t.anyKey = reuse && reflect.TypeFor[K]() == reflect.TypeFor[any]()
 	return t
 }
 
@@ -621,6 +623,9 @@ func (t *mapTable[K, V]) rangeClass(class, cmask uint32, f func(K, V) bool, buf 
 	// Every key of the class is in group class&mask (which may hold
 	// other classes' keys too if t is coarser: filtered by hb below).
 	home := &t.groups[uint64(class)&t.mask]
+	// exact: the class is this group's (no resize since Range began, or a
+	// finer class split above), so every key on the chain is in it.
+	exact := cmask == uint32(t.mask)
 	for try := 0; ; try++ {
 		if try == mapRangeTries {
 			// Writes to this chain keep invalidating the copy.
@@ -642,7 +647,7 @@ func (t *mapTable[K, V]) rangeClass(class, cmask uint32, f func(K, V) bool, buf 
 				// hb is stored before the control byte that publishes
 				// the slot; a refilled slot's is checked with the rest
 				// by seq below.
-				if atomic.LoadUint32(&g.hb[j])&cmask != class {
+				if !exact && atomic.LoadUint32(&g.hb[j])&cmask != class {
 					continue
 				}
 				if n == len(buf) {
@@ -776,6 +781,13 @@ func mapValModeOf[V any]() mapValMode {
 	}
 	return mapValInline
 }
+
+// mapIntType is the type word of an int in an empty interface (Load's
+// fast path for Map[any, V] compares slot keys' type words with it).
+var mapIntType = func() unsafe.Pointer {
+	var x any = 0
+	return *mapTypeWord(&x)
+}()
 
 // mapTypeWord and mapDataWord return the addresses of the two words of an
 // interface value *p: its type (or itab) word and its data word.
