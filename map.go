@@ -49,15 +49,17 @@ import (
 // the whole table at once.
 //
 // Cost (2-vCPU AMD EPYC Zen 4 under KVM, Go 1.26; docs/benchmarks/map.md has
-// the tables): Load, Len and Delete never allocate, nor does Range (but
-// for chains of more than 32 entries, see Range); writes allocate nothing
-// per call except when an insert (or, in an append-only table, a
-// replaced value) chains an overflow group (a group of 8 slots; rare while
-// the table is below its growth threshold) and when the map grows or
-// shrinks (one new table, and the overflow groups its entries need). Clear allocates one table (one allocation, three with
-// [WithMapShards] above 8). Keys and values live inline in 8-slot groups
-// with a sequence count, a lock, a chain pointer and a 4-byte hash tag per
-// slot. For 8-byte integer, string and interface keys with 8-byte integer,
+// the tables): a Load of an int key in a 1K-entry map takes about 7 ns
+// serially, as long as a plain Go map's. Load, Len and Delete never
+// allocate, nor does Range (but for chains of more than 32 entries, see
+// Range); writes allocate nothing per call except when an insert (or, in
+// an append-only table, a replaced value) chains an overflow group (a
+// group of 8 slots; rare while the table is below its growth threshold)
+// and when the map grows or shrinks (one new table, and the overflow
+// groups its entries need). Clear allocates one table (one allocation,
+// three with [WithMapShards] above 8). Keys and values live inline in
+// 8-slot groups with a sequence count, a lock, a chain pointer and a
+// 4-byte hash tag per slot. For 8-byte integer, string and interface keys with 8-byte integer,
 // float or interface values (Map[int, int], Map[string, int64], Map[any,
 // any]), a delete frees its slot for the next insert and a replaced value
 // is written in place; for other types slots are append-only, so a
