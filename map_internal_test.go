@@ -575,7 +575,7 @@ func mapChainLen[K comparable, V any](m *Map[K, V], k K) int {
 // words of the freed slot (release), so that what the deleted key and
 // value referenced can be collected before the slot is reused.
 func TestMapDeleteReleases(t *testing.T) {
-	type payload struct{ b [1 << 10]byte }
+	type payload [1 << 10]byte
 	t.Run("string-any", func(t *testing.T) {
 		m := NewMap[string, any]()
 		p := new(payload)
