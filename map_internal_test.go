@@ -268,39 +268,7 @@ func mapSameHome[K comparable, V any](m *Map[K, V], key func(int) K, n int) []K 
 func TestMapInternalStressReuse(t *testing.T) {
 	m := NewMap[int, int]()
 	ks := mapSameHome(m, func(i int) int { return i + 1 }, 2)
-	k1, k2 := ks[0], ks[1]
-	var done atomic.Bool
-	var bad, hits atomic.Int64
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		defer done.Store(true)
-		for range stress.Scale(200000) {
-			m.Store(k1, -k1)
-			m.Delete(k1)
-			m.Store(k2, -k2)
-			m.Delete(k2)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		for !done.Load() {
-			for _, k := range ks {
-				if v, ok := m.Load(k); ok {
-					hits.Add(1)
-					if v != -k {
-						bad.Add(1)
-					}
-				}
-			}
-			runtime.Gosched()
-		}
-	}()
-	wg.Wait()
-	if bad.Load() != 0 {
-		t.Fatalf("%d of %d hits returned another key's value", bad.Load(), hits.Load())
-	}
+	mapReuseRace(t, m, ks[0], ks[1], -ks[0], -ks[1])
 }
 
 type mapFlipA struct{ tag int }
@@ -417,7 +385,13 @@ func TestMapInternalStressAppendOnly(t *testing.T) {
 func TestMapInternalStressReuseString(t *testing.T) {
 	m := NewMap[string, int]()
 	ks := mapSameHome(m, func(i int) string { return strings.Repeat("k", 1+i%3) + strconv.Itoa(i) }, 2)
-	a, b := ks[0], ks[1]
+	mapReuseRace(t, m, ks[0], ks[1], 1, 2)
+}
+
+// mapReuseRace moves keys a and b (one home group) with values va and vb
+// in and out of the map, so that they take turns in one slot, while a
+// reader checks that a found key has its own value.
+func mapReuseRace[K, V comparable](t *testing.T, m *Map[K, V], a, b K, va, vb V) {
 	var done atomic.Bool
 	var bad atomic.Int64
 	var wg sync.WaitGroup
@@ -426,19 +400,19 @@ func TestMapInternalStressReuseString(t *testing.T) {
 		defer wg.Done()
 		defer done.Store(true)
 		for range stress.Scale(200000) {
-			m.Store(a, 1)
+			m.Store(a, va)
 			m.Delete(a)
-			m.Store(b, 2)
+			m.Store(b, vb)
 			m.Delete(b)
 		}
 	}()
 	go func() {
 		defer wg.Done()
 		for !done.Load() {
-			if v, ok := m.Load(a); ok && v != 1 {
+			if v, ok := m.Load(a); ok && v != va {
 				bad.Add(1)
 			}
-			if v, ok := m.Load(b); ok && v != 2 {
+			if v, ok := m.Load(b); ok && v != vb {
 				bad.Add(1)
 			}
 			runtime.Gosched()
@@ -703,34 +677,5 @@ func TestMapInternalStressReuseAny(t *testing.T) {
 	if b == nil {
 		t.Fatal("no string key shares the int key's home group")
 	}
-	var done atomic.Bool
-	var bad atomic.Int64
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		defer done.Store(true)
-		for range stress.Scale(200000) {
-			m.Store(a, 1)
-			m.Delete(a)
-			m.Store(b, 2)
-			m.Delete(b)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		for !done.Load() {
-			if v, ok := m.Load(a); ok && v != 1 {
-				bad.Add(1)
-			}
-			if v, ok := m.Load(b); ok && v != 2 {
-				bad.Add(1)
-			}
-			runtime.Gosched()
-		}
-	}()
-	wg.Wait()
-	if bad.Load() != 0 {
-		t.Fatalf("%d hits returned another key's value", bad.Load())
-	}
+	mapReuseRace[any, any](t, m, a, b, 1, 2)
 }
