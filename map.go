@@ -107,7 +107,9 @@ type mapConfig struct {
 
 // WithMapCapacity pre-sizes the map for n entries (ConcurrentDict's
 // initial_capacity): its table starts with room for n entries at about
-// half load, so n inserts do not resize it. It panics if n is negative.
+// half load, so n inserts do not resize it. It panics if n is negative,
+// and NewMap panics if no address space could hold a table for n entries
+// (a message, not an out-of-memory crash).
 func WithMapCapacity(n int) MapOption {
 	if n < 0 {
 		panic("ftutils: WithMapCapacity: negative capacity")
@@ -141,9 +143,19 @@ func NewMap[K comparable, V any](opts ...MapOption) *Map[K, V] {
 	for floor < min(c.stripes, mapMaxFloor) {
 		floor *= 2
 	}
-	g := floor
-	for g*mapPresize < c.capacity {
+	// Groups for the capacity, doubling without overflow; a table whose
+	// size in bytes no address space can hold is misuse, not an
+	// out-of-memory crash later.
+	g, limit := floor, uintptr(1)<<min(48, bits.UintSize-1)/unsafe.Sizeof(mapGroup[K, V]{})
+	need := c.capacity / mapPresize
+	if c.capacity%mapPresize != 0 {
+		need++
+	}
+	for g < need && uintptr(g) <= limit {
 		g *= 2
+	}
+	if uintptr(g) > limit {
+		panic("ftutils: WithMapCapacity: capacity too large")
 	}
 	m := &Map[K, V]{}
 	m.t.Store(newMapTable[K, V](g, newMapHasher[K](), floor))

@@ -27,6 +27,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -640,6 +641,11 @@ func mapMisuse() []misuse {
 			name: "Map/negative_capacity", kind: misusePanic, want: "negative capacity",
 			does: `NewMap(WithMapCapacity(-1)) panics "ftutils: WithMapCapacity: negative capacity"`,
 			fn:   func() error { ftutils.NewMap[int, int](ftutils.WithMapCapacity(-1)); return nil },
+		},
+		{
+			name: "Map/capacity_too_large", kind: misusePanic, want: "capacity too large",
+			does: `NewMap(WithMapCapacity(math.MaxInt)) panics "ftutils: WithMapCapacity: capacity too large" (no table for it fits any address space; it used to loop forever)`,
+			fn:   func() error { ftutils.NewMap[int, int](ftutils.WithMapCapacity(math.MaxInt)); return nil },
 		},
 		{
 			name: "Map/zero_shards", kind: misusePanic, want: "shard count must be positive",
