@@ -3,6 +3,7 @@ package ftutils
 import (
 	"hash/maphash"
 	"math/bits"
+	"math/rand/v2"
 	"reflect"
 	"runtime"
 	"sync"
@@ -145,16 +146,9 @@ func mapHash[K comparable](hs *mapHasher, k K) uint64 {
 type mapTable[K comparable, V any] struct {
 	groups []mapGroup[K, V]
 	mask   uint64
-	hs     mapHasher // by value: one dependent load fewer per look-up
-	vmode  mapValMode
-	// reuse is the slot policy: freed slots reused and read under seq
-	// (mapReusable types), or append-only (see the top of this file).
-	reuse bool
-	// intWord and strWord: 8-byte integer or string keys with one-word
-	// values in a reuse table; anyKey: K is the empty interface, in a
-	// reuse table (Load's fast paths).
-	intWord, strWord, anyKey bool
-	count                    []mapStripe
+	// By value: one dependent load fewer per look-up.
+	mapParams
+	count []mapStripe
 	// A resize: resizing is won by the one goroutine that sizes it; next
 	// is the new table; claim and moved count units (see mapChunk).
 	resizing atomic.Bool
@@ -164,9 +158,41 @@ type mapTable[K comparable, V any] struct {
 	// dirty says something was inserted since the table was made (Clear
 	// of a never-written table does nothing).
 	dirty atomic.Bool
+}
+
+// mapParams is what every table of a map shares: the hash, and what K, V
+// and the options decide, worked out once per map (by NewMap, or the
+// first write to a zero Map) and copied into each new table, so that
+// resizes and Clear need no reflection.
+type mapParams struct {
+	hs    mapHasher
+	vmode mapValMode
+	// reuse is the slot policy: freed slots reused and read under seq
+	// (mapReusable types), or append-only (see the top of this file).
+	reuse bool
+	// intWord and strWord: 8-byte integer or string keys with one-word
+	// values in a reuse table; anyKey: K is the empty interface, in a
+	// reuse table (Load's fast paths).
+	intWord, strWord, anyKey bool
+	vcmp                     mapValCmp
 	// floor is the fewest groups a shrink leaves (WithMapShards).
 	floor int
-	vcmp  mapValCmp
+}
+
+// newMapParams returns the parameters of a new map of K and V that never
+// shrinks below floor groups, with fresh hash seeds.
+func newMapParams[K comparable, V any](floor int) mapParams {
+	word, vmode, reuse := mapKeyWordOf[K](), mapValModeOf[V](), mapReusable[K, V]()
+	return mapParams{
+		hs:      mapHasher{word: word, s0: rand.Uint64(), s1: rand.Uint64() | 1, seed: maphash.MakeSeed()},
+		vmode:   vmode,
+		reuse:   reuse,
+		intWord: word == mapKey64 && vmode == mapValWord && reuse,
+		strWord: word == mapKeyString && vmode == mapValWord && reuse,
+		anyKey:  reuse && reflect.TypeFor[K]() == reflect.TypeFor[any](),
+		vcmp:    mapValCmpOf[V](),
+		floor:   floor,
+	}
 }
 
 // mapSmallTable is a table of mapMinGroups groups in one allocation (Clear
@@ -178,9 +204,8 @@ type mapSmallTable[K comparable, V any] struct {
 }
 
 // newMapTable returns an empty table of groups groups (a power of two, at
-// least mapMinGroups) for a map hashed by hs that never shrinks below
-// floor groups.
-func newMapTable[K comparable, V any](groups int, hs mapHasher, floor int) *mapTable[K, V] {
+// least mapMinGroups) for a map with parameters p.
+func newMapTable[K comparable, V any](groups int, p mapParams) *mapTable[K, V] {
 	var t *mapTable[K, V]
 	if groups == mapMinGroups {
 		st := new(mapSmallTable[K, V])
@@ -189,12 +214,7 @@ func newMapTable[K comparable, V any](groups int, hs mapHasher, floor int) *mapT
 	} else {
 		t = &mapTable[K, V]{groups: make([]mapGroup[K, V], groups), count: make([]mapStripe, min(groups, mapStripes))}
 	}
-	vmode, reuse := mapValModeOf[V](), mapReusable[K, V]()
-	t.mask = uint64(groups - 1)
-	t.hs, t.vmode, t.reuse, t.floor, t.vcmp = hs, vmode, reuse, floor, mapValCmpOf[V]()
-	t.intWord = hs.word == mapKey64 && vmode == mapValWord && reuse
-	t.strWord = hs.word == mapKeyString && vmode == mapValWord && reuse
-	t.anyKey = reuse && reflect.TypeFor[K]() == reflect.TypeFor[any]()
+	t.mask, t.mapParams = uint64(groups-1), p
 	return t
 }
 
@@ -486,7 +506,7 @@ func (m *Map[K, V]) resize(t *mapTable[K, V], grow bool) {
 	if !t.resizing.CompareAndSwap(false, true) {
 		return
 	}
-	t.next.Store(newMapTable[K, V](size, t.hs, t.floor))
+	t.next.Store(newMapTable[K, V](size, t.mapParams))
 	t.help(true)
 	for t.moved.Load() < t.units() {
 		runtime.Gosched() // another migrator is finishing its chunk
@@ -621,11 +641,8 @@ func (t *mapTable[K, V]) rangeClass(class, cmask uint32, f func(K, V) bool, buf 
 		return t.rangeClass(class, cmask|b, f, buf) && t.rangeClass(class|b, cmask|b, f, buf)
 	}
 	// Every key of the class is in group class&mask (which may hold
-	// other classes' keys too if t is coarser: filtered by hb below).
+	// other classes' keys too if t is coarser: filtered by hb).
 	home := &t.groups[uint64(class)&t.mask]
-	// exact: the class is this group's (no resize since Range began, or a
-	// finer class split above), so every key on the chain is in it.
-	exact := cmask == uint32(t.mask)
 	for try := 0; ; try++ {
 		if try == mapRangeTries {
 			// Writes to this chain keep invalidating the copy.
@@ -639,35 +656,82 @@ func (t *mapTable[K, V]) rangeClass(class, cmask uint32, f func(K, V) bool, buf 
 			runtime.Gosched()
 			continue
 		}
-		n := 0
-		for g := home; g != nil; g = g.next.Load() {
-			c := g.ctrl.Load()
-			for w := c & mapUsed; w != 0; w &= w - 1 {
-				j := bits.TrailingZeros64(w) >> 3
-				// hb is stored before the control byte that publishes
-				// the slot; a refilled slot's is checked with the rest
-				// by seq below.
-				if !exact && atomic.LoadUint32(&g.hb[j])&cmask != class {
-					continue
-				}
-				if n == len(buf) {
-					return t.rangeLocked(home, class, cmask, f, buf)
-				}
-				s := g.slot(j)
-				buf[n] = mapEntry[K, V]{t.loadKey(s), mapLoadVal(t.vmode, &s.val)}
-				n++
-			}
+		n, all := t.copyChain(home, class, cmask, buf, nil)
+		if !all {
+			return t.rangeLocked(home, class, cmask, f, buf)
 		}
 		if home.seq.Load() != seq {
 			continue
 		}
-		for j := range n {
-			if !f(buf[j].k, buf[j].v) {
-				return false
+		return mapCallRange(f, buf[:n], nil)
+	}
+}
+
+// copyChain copies the entries of home's chain whose hash class (hb
+// masked by cmask) is class into buf, and those past its end into *more,
+// or, if more is nil, stops there and reports all false. Without the lock
+// the copy may mix slot words until the caller has checked seq.
+func (t *mapTable[K, V]) copyChain(home *mapGroup[K, V], class, cmask uint32, buf *[mapRangeBuf]mapEntry[K, V], more *[]mapEntry[K, V]) (n int, all bool) {
+	// exact: the class is the group's own (no resize since Range began,
+	// or a finer class split in rangeClass): every key of the chain is in
+	// it, and hb need not be read.
+	exact := cmask == uint32(t.mask)
+	kw := t.hs.word
+	if !t.reuse {
+		kw = mapKeyAny // keys are immutable: read plainly
+	}
+	for g := home; g != nil; g = g.next.Load() {
+		for w := g.ctrl.Load() & mapUsed; w != 0; w &= w - 1 {
+			j := bits.TrailingZeros64(w) >> 3
+			// hb is stored before the control byte that publishes the
+			// slot; a refilled slot's is checked with the rest by seq.
+			if !exact && atomic.LoadUint32(&g.hb[j])&cmask != class {
+				continue
+			}
+			var spill mapEntry[K, V]
+			e := &spill
+			if n < len(buf) {
+				e = &buf[n]
+			} else if more == nil {
+				return n, false
+			}
+			s := g.slot(j)
+			// loadKey, written out: as a call it cost Range a fifth.
+			switch kw {
+			case mapKey64:
+				e.k = mapLoadVal(mapValWord, &s.key)
+			case mapKeyString:
+				e.k = mapLoadString(&s.key)
+			case mapKeyIface:
+				e.k = mapLoadVal(mapValTyped, &s.key)
+			default:
+				e.k = s.key
+			}
+			e.v = mapLoadVal(t.vmode, &s.val)
+			if n < len(buf) {
+				n++
+			} else {
+				*more = append(*more, spill)
 			}
 		}
-		return true
 	}
+	return n, true
+}
+
+// mapCallRange calls f on the entries of a and then b until it returns
+// false, and reports whether it never did.
+func mapCallRange[K comparable, V any](f func(K, V) bool, a, b []mapEntry[K, V]) bool {
+	for _, e := range a {
+		if !f(e.k, e.v) {
+			return false
+		}
+	}
+	for _, e := range b {
+		if !f(e.k, e.v) {
+			return false
+		}
+	}
+	return true
 }
 
 // mapRangeTries is the number of times Range copies a chain without its
@@ -686,44 +750,17 @@ func (t *mapTable[K, V]) rangeLocked(home *mapGroup[K, V], class, cmask uint32, 
 		home.mu.Unlock()
 		return t.next.Load().rangeClass(class, cmask, f, buf)
 	}
-	n := 0
 	var more []mapEntry[K, V]
-	for g := home; g != nil; g = g.next.Load() {
-		c := g.ctrl.Load()
-		for w := c & mapUsed; w != 0; w &= w - 1 {
-			j := bits.TrailingZeros64(w) >> 3
-			if g.hb[j]&cmask != class {
-				continue
-			}
-			e := mapEntry[K, V]{g.slots[j].key, g.slots[j].val}
-			if n < len(buf) {
-				buf[n] = e
-				n++
-			} else {
-				more = append(more, e)
-			}
-		}
-	}
+	n, _ := t.copyChain(home, class, cmask, buf, &more)
 	home.mu.Unlock()
-	for j := range n {
-		if !f(buf[j].k, buf[j].v) {
-			return false
-		}
-	}
-	for _, e := range more {
-		if !f(e.k, e.v) {
-			return false
-		}
-	}
-	return true
+	return mapCallRange(f, buf[:n], more)
 }
 
 const (
-	mapMetaEmpty = 0x00
-	mapMetaDel   = 0x01
-	mapMetaFull  = 0x80
-	mapLSBs      = 0x0101010101010101
-	mapMSBs      = 0x8080808080808080
+	mapMetaDel  = 0x01
+	mapMetaFull = 0x80
+	mapLSBs     = 0x0101010101010101
+	mapMSBs     = 0x8080808080808080
 )
 
 // mapMatchZero returns a word with bit 7 of byte i set if byte i of x is zero.
