@@ -1,6 +1,7 @@
 package ftutils
 
 import (
+	"math/rand/v2"
 	"runtime"
 	"slices"
 	"strconv"
@@ -14,18 +15,6 @@ import (
 	"github.com/ftutils-go/ftutils/internal/stress"
 )
 
-// mapRNG is xorshift64* for the tests' random choices.
-type mapRNG uint64
-
-func (r *mapRNG) next() uint64 {
-	x := uint64(*r)
-	x ^= x >> 12
-	x ^= x << 25
-	x ^= x >> 27
-	*r = mapRNG(x)
-	return x * 2685821657736338717
-}
-
 // testMapInternalModel runs random operations of the whole method set on a
 // Map and a plain map, checking every result, with key counts that
 // make the map grow and shrink many times (the key range widens and
@@ -34,14 +23,14 @@ func (r *mapRNG) next() uint64 {
 func testMapInternalModel[K comparable, V comparable](t *testing.T, key func(int) K, val func(uint64) V) {
 	m := NewMap[K, V]()
 	want := map[K]V{}
-	r := mapRNG(3)
+	r := rand.New(rand.NewPCG(3, 0))
 	steps := 200000
 	if testing.Short() || stress.RaceEnabled {
 		steps = 40000
 	}
 	groups := map[int]bool{}
 	for i := range steps {
-		x := r.next()
+		x := r.Uint64()
 		width := 1 + (i/5000%4)*3000 // 1, 3001, 6001, 9001 keys, then narrow again
 		if i/5000%8 >= 4 {
 			width = 1 + (7-i/5000%8)*3000
@@ -506,13 +495,13 @@ func TestMapInternalStressUnlink(t *testing.T) {
 			if g == 0 {
 				defer done.Store(true)
 				for range stress.Scale(20000) {
-					before := mapChainLen(m, churn[0])
+					before := MapChain(m, churn[0])
 					// Delete the churning keys group by group (their
 					// insertion order), so that overflow groups empty.
 					for _, k := range churn {
 						m.Delete(k)
 					}
-					if mapChainLen(m, churn[0]) < before {
+					if MapChain(m, churn[0]) < before {
 						unlinks.Add(1)
 					}
 					for _, k := range churn {
@@ -539,16 +528,6 @@ func TestMapInternalStressUnlink(t *testing.T) {
 			t.Fatalf("the table has %d groups; want %d (it must not have grown)", g, mapMinGroups)
 		}
 	})
-}
-
-// mapChainLen returns the number of groups in k's home chain in m's table.
-func mapChainLen[K comparable, V any](m *Map[K, V], k K) int {
-	t := m.t.Load()
-	n := 0
-	for g := t.home(mapHash(&t.hs, k)); g != nil; g = g.next.Load() {
-		n++
-	}
-	return n
 }
 
 // TestMapDeleteReleases: in a reuse table a delete clears the pointer

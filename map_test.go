@@ -27,14 +27,14 @@ type mapVariant struct {
 // mapIntLike is the method set of Map[int, int] that the model drives, so
 // the model also runs on a Map[int, any] holding ints (mapboxed.Ints), whose
 // values are boxed and replaced in place, on a Map[any, string]
-// (mapboxed.Strs), and on the maps that mapKeyed adapts.
+// (mapboxed.Strs), and on the maps that newMapKeyed adapts.
 type mapIntLike interface {
 	mapboxed.IntMap
 	Len() int
 	Snapshot() map[int]int
 }
 
-// Collisions for mapKeyed (see mapCollide): keys in one home chain through
+// Collisions for newMapKeys (see mapCollide): keys in one home chain through
 // tables of up to 1024 groups with any control tags, in one home chain of
 // tables of up to 32 groups with two tags t and t^1 (the pair that
 // mapMatchZero's borrow can confuse, so that look-ups also meet its false
@@ -148,36 +148,32 @@ func mapCollidingKeys[K comparable, V any](m *ftutils.Map[K, V], cand func(int) 
 	return ks
 }
 
-// mapKeyed views a Map[K, V] as a map of ints for the model tests, like
-// mapboxed.Adapter (enc and dec convert values), but gives each model key
-// a key of its own: cand(i) for model key i if fits is nil; otherwise the
-// next candidate cand(0), cand(1), ... that fits (cand must be injective),
-// taken as the model first uses the key. With fits from mapCollide every
-// model key collides with the others, however many the model uses. Range
-// and Snapshot translate keys back (a key the adapter never gave out comes
-// back as -1, which no model key is). Not safe for concurrent use.
-type mapKeyed[K comparable, V any] struct {
-	m    *ftutils.Map[K, V]
+// mapKeys gives each model key a key of its own, for mapboxed.New:
+// cand(i) for model key i if fits is nil; otherwise the next candidate
+// cand(0), cand(1), ... that fits (cand must be injective), taken as the
+// model first uses the key. With fits from mapCollide every model key
+// collides with the others, however many the model uses. unkey translates
+// back (a key never given out comes back as -1, which no model key is).
+// Not safe for concurrent use.
+type mapKeys[K comparable] struct {
 	cand func(c int) K
 	fits func(K) bool
-	enc  func(int) V
-	dec  func(V, bool) (int, bool)
 	to   map[int]K
 	from map[K]int
 	next int
 }
 
-// newMapKeyed adapts m with keys from cand that collide as homeBits and
+// newMapKeys returns the keys from cand that collide in m as homeBits and
 // tagMask say (see mapCollide), or cand(i) for model key i if both are 0.
-func newMapKeyed[K comparable, V any](m *ftutils.Map[K, V], cand func(int) K, enc func(int) V, dec func(V, bool) (int, bool), homeBits int, tagMask uint64) *mapKeyed[K, V] {
-	a := &mapKeyed[K, V]{m: m, cand: cand, enc: enc, dec: dec, to: map[int]K{}, from: map[K]int{}}
+func newMapKeys[K comparable, V any](m *ftutils.Map[K, V], cand func(int) K, homeBits int, tagMask uint64) *mapKeys[K] {
+	a := &mapKeys[K]{cand: cand, to: map[int]K{}, from: map[K]int{}}
 	if homeBits != 0 || tagMask != 0 {
 		a.fits = mapCollide(m, cand(0), homeBits, tagMask)
 	}
 	return a
 }
 
-func (a *mapKeyed[K, V]) key(i int) K {
+func (a *mapKeys[K]) key(i int) K {
 	if k, ok := a.to[i]; ok {
 		return k
 	}
@@ -185,7 +181,7 @@ func (a *mapKeyed[K, V]) key(i int) K {
 	if a.fits != nil {
 		for k = a.cand(a.next); !a.fits(k); k = a.cand(a.next) {
 			if a.next++; a.next > 1<<30 {
-				panic("mapKeyed: no colliding candidates")
+				panic("mapKeys: no colliding candidates")
 			}
 		}
 		a.next++
@@ -194,64 +190,18 @@ func (a *mapKeyed[K, V]) key(i int) K {
 	return k
 }
 
-func (a *mapKeyed[K, V]) unkey(k K) int {
+func (a *mapKeys[K]) unkey(k K) int {
 	if i, ok := a.from[k]; ok {
 		return i
 	}
 	return -1
 }
 
-// present decodes the actual value of LoadOrStore or LoadOrCompute, which
-// is there whether or not it was loaded.
-func (a *mapKeyed[K, V]) present(v V, loaded bool) (int, bool) {
-	x, _ := a.dec(v, true)
-	return x, loaded
-}
-
-func (a *mapKeyed[K, V]) Load(k int) (int, bool) { return a.dec(a.m.Load(a.key(k))) }
-func (a *mapKeyed[K, V]) Store(k, v int)         { a.m.Store(a.key(k), a.enc(v)) }
-func (a *mapKeyed[K, V]) LoadOrStore(k, v int) (int, bool) {
-	return a.present(a.m.LoadOrStore(a.key(k), a.enc(v)))
-}
-func (a *mapKeyed[K, V]) LoadAndDelete(k int) (int, bool) { return a.dec(a.m.LoadAndDelete(a.key(k))) }
-func (a *mapKeyed[K, V]) Delete(k int)                    { a.m.Delete(a.key(k)) }
-func (a *mapKeyed[K, V]) Swap(k, v int) (int, bool)       { return a.dec(a.m.Swap(a.key(k), a.enc(v))) }
-func (a *mapKeyed[K, V]) CompareAndSwap(k, old, new int) bool {
-	return a.m.CompareAndSwap(a.key(k), a.enc(old), a.enc(new))
-}
-func (a *mapKeyed[K, V]) CompareAndDelete(k, old int) bool {
-	return a.m.CompareAndDelete(a.key(k), a.enc(old))
-}
-func (a *mapKeyed[K, V]) Compute(k int, f func(old int, loaded bool) (int, ftutils.ComputeOp)) (int, bool) {
-	v, ok := a.m.Compute(a.key(k), func(old V, loaded bool) (V, ftutils.ComputeOp) {
-		o, _ := a.dec(old, loaded)
-		n, op := f(o, loaded)
-		return a.enc(n), op
-	})
-	if !ok {
-		return 0, false
-	}
-	return a.dec(v, true)
-}
-func (a *mapKeyed[K, V]) LoadOrCompute(k int, f func() int) (int, bool) {
-	return a.present(a.m.LoadOrCompute(a.key(k), func() V { return a.enc(f()) }))
-}
-func (a *mapKeyed[K, V]) Range(f func(k, v int) bool) {
-	a.m.Range(func(k K, v V) bool {
-		x, _ := a.dec(v, true)
-		return f(a.unkey(k), x)
-	})
-}
-func (a *mapKeyed[K, V]) Clear()   { a.m.Clear() }
-func (a *mapKeyed[K, V]) Len() int { return a.m.Len() }
-
-// Snapshot returns the map's entries with model keys and int values.
-func (a *mapKeyed[K, V]) Snapshot() map[int]int {
-	out := map[int]int{}
-	for k, v := range a.m.Snapshot() {
-		out[a.unkey(k)], _ = a.dec(v, true)
-	}
-	return out
+// newMapKeyed views m as a map of ints for the model tests, its keys from
+// newMapKeys and its values converted by enc and dec.
+func newMapKeyed[K comparable, V any](m *ftutils.Map[K, V], cand func(int) K, enc func(int) V, dec func(V, bool) (int, bool), homeBits int, tagMask uint64) mapboxed.Adapter[K, V] {
+	ks := newMapKeys(m, cand, homeBits, tagMask)
+	return mapboxed.New(m, ks.key, ks.unkey, enc, dec)
 }
 
 // TestMapKeyedCollide checks that the collide variants' keys collide as
@@ -272,13 +222,14 @@ func TestMapKeyedCollide(t *testing.T) {
 		{"all", mapCollideAllBits, mapCollideAllTags, 40, 5, 1},
 	} {
 		m := ftutils.NewMap[int, int]()
-		a := newMapKeyed(m, mapID, mapID, mapIDOk, tt.bits, tt.tagMask)
+		ks := newMapKeys(m, mapID, tt.bits, tt.tagMask)
+		a := mapboxed.New(m, ks.key, ks.unkey, mapID, mapIDOk)
 		for i := range tt.n {
 			a.Store(i, i)
 		}
-		k0, tags := a.key(0), map[uint64]bool{}
+		k0, tags := ks.key(0), map[uint64]bool{}
 		for i := range tt.n {
-			k := a.key(i)
+			k := ks.key(i)
 			tags[ftutils.MapHash(m, k)&0x7f] = true
 			if ftutils.MapHome(m, k) != ftutils.MapHome(m, k0) {
 				t.Errorf("%s: model key %d (key %d) has home group %d; want %d", tt.name, i, k, ftutils.MapHome(m, k), ftutils.MapHome(m, k0))

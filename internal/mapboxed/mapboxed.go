@@ -42,16 +42,21 @@ type Adapter[K comparable, V any] struct {
 	dec   func(V, bool) (int, bool)
 }
 
+// New adapts m with the given key and value conversions.
+func New[K comparable, V any](m *ftutils.Map[K, V], key func(int) K, unkey func(K) int, enc func(int) V, dec func(V, bool) (int, bool)) Adapter[K, V] {
+	return Adapter[K, V]{m, key, unkey, enc, dec}
+}
+
 // Ints adapts a Map[int, any] holding ints (see Box).
 func Ints(m *ftutils.Map[int, any]) Adapter[int, any] {
 	id := func(k int) int { return k }
-	return Adapter[int, any]{m, id, id, Box, Unbox}
+	return New(m, id, id, Box, Unbox)
 }
 
 // Strs adapts a Map[any, string]: int keys inside interfaces, values as
 // decimal strings (see Str).
 func Strs(m *ftutils.Map[any, string]) Adapter[any, string] {
-	return Adapter[any, string]{m, func(k int) any { return k }, func(k any) int { return k.(int) }, Str, Unstr}
+	return New(m, func(k int) any { return k }, func(k any) int { return k.(int) }, Str, Unstr)
 }
 
 // Box returns v as Ints stores it: 0 as nil, odd values as int32 and other
