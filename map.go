@@ -565,9 +565,9 @@ func (m *Map[K, V]) Len() int {
 	units := t.units()
 	for try := 0; ; try++ {
 		done := t.moved.Load()
-		begun := min(t.claim.Load(), units)
+		begun := t.claimed(units)
 		n := t.len() + nt.len()
-		if begun == done && min(t.claim.Load(), units) == begun || try == mapLenTries {
+		if begun == done && t.claimed(units) == begun || try == mapLenTries {
 			return int(max(n, 0))
 		}
 		runtime.Gosched()
@@ -789,7 +789,14 @@ func mapCheckComparable[K comparable, V any](t *mapTable[K, V], old V, op string
 	case mapValNotComparable:
 		panic("ftutils: Map." + op + ": value type " + reflect.TypeFor[V]().String() + " is not comparable")
 	}
+	tw := (*byte)(*mapTypeWord(&old))
+	if tw == nil || t != nil && t.cmpType.Load() == tw {
+		return // nil, or the dynamic type checked last time (a reflect call)
+	}
 	if typ := reflect.TypeOf(any(old)); typ != nil && !typ.Comparable() {
 		panic("ftutils: Map." + op + ": value type " + typ.String() + " is not comparable")
+	}
+	if t != nil {
+		t.cmpType.Store(tw)
 	}
 }

@@ -473,6 +473,53 @@ func TestMapHashSpread(t *testing.T) {
 	}
 }
 
+// TestMapClaimChunk: a resize's units are claimed from both ends (the
+// resizer upward, helping writers downward) by concurrent claimers, each
+// unit exactly once, and claimed counts them; a resize too large for the
+// split claim word claims upward only.
+func TestMapClaimChunk(t *testing.T) {
+	for _, n := range []int64{1, mapChunk - 1, mapChunk, 10*mapChunk + 3, 1000} {
+		var tb mapTable[int, int]
+		owner := make([]atomic.Int32, n)
+		var total atomic.Int64
+		stress.Run(4, func(g int) {
+			for {
+				c, end, ok := tb.claimChunk(n, g%2 == 1)
+				if !ok {
+					return
+				}
+				if c < 0 || end > n || c >= end || end-c > mapChunk {
+					t.Errorf("n=%d: claimed [%d, %d)", n, c, end)
+					return
+				}
+				for u := c; u < end; u++ {
+					owner[u].Add(1)
+				}
+				total.Add(end - c)
+			}
+		})
+		for u := range owner {
+			if k := owner[u].Load(); k != 1 {
+				t.Errorf("n=%d: unit %d claimed %d times; want once", n, u, k)
+			}
+		}
+		if got := tb.claimed(n); got != n || total.Load() != n {
+			t.Errorf("n=%d: claimed() = %d, chunks summed to %d; want %d", n, got, total.Load(), n)
+		}
+	}
+	var tb mapTable[int, int]
+	n := int64(mapClaimHalf + 5)
+	for i, down := range []bool{true, false, true} {
+		c, end, ok := tb.claimChunk(n, down)
+		if want := int64(i * mapChunk); !ok || c != want || end != want+mapChunk {
+			t.Errorf("large resize, claim %d (down=%v) = [%d, %d), %v; want [%d, %d), true", i, down, c, end, ok, want, want+mapChunk)
+		}
+	}
+	if got := tb.claimed(n); got != 3*mapChunk {
+		t.Errorf("large resize: claimed() = %d; want %d", got, 3*mapChunk)
+	}
+}
+
 // TestMapInternalStressUnlink: the churning keys of one long home chain
 // empty its overflow groups again and again, which unlink drops, while
 // readers look up the chain's stable keys, which must always be found: a

@@ -17,11 +17,12 @@ import (
 // migration, group by group (Java's ConcurrentHashMap, JDK 8 transfer,
 // Doug Lea). docs/benchmarks/map.md (rounds 10 and 11) measured it against
 // the sharded design it replaced. The key and value types whose every word
-// can be accessed atomically (mapReusable: 8-byte integer, string and
-// interface keys; pointer-free 8-byte integer or float, and interface
-// values) get reuse tables, whose slot words are read and written
-// atomically, so that a delete frees its slot for the next insert and a
-// value is replaced in place; every other type gets append-only tables (a
+// can be read and written whole (mapReusable: 8-byte integer, string
+// and interface keys; pointer-free 8-byte integer or float, and interface
+// values) get reuse tables, whose slot words are read atomically and
+// written whole under the lock (map_store.go), so that a delete frees its
+// slot for the next insert and a value is replaced in place; every other
+// type gets append-only tables (a
 // slot is written once, before its control byte publishes it, and read
 // plainly; deletes and replacements leave tombstones, which a migration
 // into a table of the same size drops).
@@ -36,14 +37,15 @@ import (
 // Protocol, per home group (its chain shares the home group's seq and mu):
 //
 //   - Writers hold mu. A slot is free (control byte 0) or full (0x80 | hash
-//     bits 0..6). An insert writes a free slot's key and value words with
-//     atomic stores, then publishes it by storing the control word; a delete
-//     clears the control byte, then adds 2 to seq, then clears the slot's
-//     pointer words (release); a value of the same dynamic type (or a word
-//     value) is replaced by one atomic store; an interface value of another
-//     dynamic type is written while seq is odd (add 1 before, 1 after). An
-//     overflow group that a delete empties may be dropped from the chain
-//     (unlink; its own next pointer stays, for readers inside it).
+//     bits 0..6). An insert writes a free slot's key and value words (word
+//     stores, map_store.go), then publishes it by an atomic store of the
+//     control word; a delete clears the control byte, then adds 2 to seq,
+//     then clears the slot's pointer words (release); a value of the same
+//     dynamic type (or a word value) is replaced by one word store; an
+//     interface value of another dynamic type is written while seq is odd
+//     (add 1 before, 1 after). An overflow group that a delete empties may
+//     be dropped from the chain (unlink; its own next pointer stays, for
+//     readers inside it).
 //   - Readers load seq (retrying while it is odd), scan the chain with
 //     atomic loads, and use a matched slot's words only if seq is unchanged
 //     afterwards: a freed slot may have been refilled with another key
@@ -150,7 +152,8 @@ type mapTable[K comparable, V any] struct {
 	mapParams
 	count []mapStripe
 	// A resize: resizing is won by the one goroutine that sizes it; next
-	// is the new table; claim and moved count units (see mapChunk).
+	// is the new table; claim (see claimChunk) and moved count units
+	// (see mapChunk).
 	resizing atomic.Bool
 	next     atomic.Pointer[mapTable[K, V]]
 	claim    atomic.Int64
@@ -158,6 +161,9 @@ type mapTable[K comparable, V any] struct {
 	// dirty says something was inserted since the table was made (Clear
 	// of a never-written table does nothing).
 	dirty atomic.Bool
+	// cmpType is the type (or itab) word of the last interface value
+	// that mapCheckComparable found comparable.
+	cmpType atomic.Pointer[byte]
 }
 
 // mapParams is what every table of a map shares: the hash, and what K, V
@@ -317,7 +323,7 @@ func (t *mapTable[K, V]) free(c uint64) uint64 {
 }
 
 // setVal replaces the value of k's slot i of group g of home's chain: in
-// place if one atomic store can (mapStoreVal); else in a reuse table while
+// place if one word store can (mapStoreVal); else in a reuse table while
 // seq is odd, and in an append-only table by inserting (k, v) into a
 // never-used slot and then making the old one a tombstone (one control
 // word store if both are in one group; otherwise two, while seq is odd).
@@ -375,7 +381,7 @@ func (t *mapTable[K, V]) insert(home, fg *mapGroup[K, V], fi int, k K, v V, h ui
 		fg, fi = &mapGroup[K, V]{}, 0
 	}
 	s := fg.slot(fi)
-	atomic.StoreUint32(&fg.hb[fi], uint32(h>>7)) // Range reads it lock-free
+	slotStoreUint32(&fg.hb[fi], uint32(h>>7)) // Range reads it lock-free
 	if t.reuse {
 		mapStoreKey(t.hs.word, &s.key, k)
 		mapStoreWords(t.vmode, &s.val, v)
@@ -429,12 +435,12 @@ func (t *mapTable[K, V]) remove(home, g *mapGroup[K, V], i int, h uint64) {
 func (t *mapTable[K, V]) release(s *mapSlot[K, V]) {
 	switch t.hs.word {
 	case mapKeyString:
-		atomic.StorePointer(&(*mapWord2)(unsafe.Pointer(&s.key)).p, nil)
+		slotStorePointer(&(*mapWord2)(unsafe.Pointer(&s.key)).p, nil)
 	case mapKeyIface:
-		atomic.StorePointer(mapDataWord(&s.key), nil)
+		slotStorePointer(mapDataWord(&s.key), nil)
 	}
 	if t.vmode == mapValTyped {
-		atomic.StorePointer(mapDataWord(&s.val), nil)
+		slotStorePointer(mapDataWord(&s.val), nil)
 	}
 }
 
@@ -527,11 +533,10 @@ func (t *mapTable[K, V]) help(all bool) {
 	nt := t.next.Load()
 	n := t.units()
 	for {
-		c := t.claim.Add(mapChunk) - mapChunk
-		if c >= n {
+		c, end, ok := t.claimChunk(n, !all)
+		if !ok {
 			return
 		}
-		end := min(c+mapChunk, n)
 		for u := c; u < end; u++ {
 			if len(nt.groups) >= len(t.groups) {
 				// Growing (or compacting): group u feeds new groups u
@@ -564,6 +569,52 @@ func (t *mapTable[K, V]) help(all bool) {
 			return
 		}
 	}
+}
+
+// mapClaimHalf splits a resize's claim word: units claimed upward from
+// the first (low half) and downward from the last (high half), for
+// resizes of fewer units than it; a larger one (2^31 groups: 160 GB or
+// more) claims upward only, and the word is a plain count.
+const mapClaimHalf = 1 << 31
+
+// claimChunk claims the next chunk (mapChunk units or what is left) of
+// t's resize of n units and returns it as [c, end), or ok false if every
+// unit is claimed. The goroutine that started the resize claims upward
+// from unit 0 and writers that help claim downward from the last, so
+// that they fill distant parts of the new table: on the 2-vCPU VM an
+// ever-growing map's resizes then took 12 % fewer page faults and 5 to
+// 10 % less time than with both claiming upward, side by side
+// (docs/benchmarks/map.md, round 12; two threads faulting in the same
+// pages' page table wait for each other, which is the likely reason).
+func (t *mapTable[K, V]) claimChunk(n int64, down bool) (c, end int64, ok bool) {
+	if n >= mapClaimHalf {
+		c = t.claim.Add(mapChunk) - mapChunk
+		return c, min(c+mapChunk, n), c < n
+	}
+	for {
+		w := t.claim.Load()
+		up, dn := w%mapClaimHalf, w/mapClaimHalf
+		if up+dn >= n {
+			return 0, 0, false
+		}
+		take := min(mapChunk, n-up-dn)
+		if down {
+			if t.claim.CompareAndSwap(w, w+take*mapClaimHalf) {
+				return n - dn - take, n - dn, true
+			}
+		} else if t.claim.CompareAndSwap(w, w+take) {
+			return up, up + take, true
+		}
+	}
+}
+
+// claimed is the number of units of t's resize (n of them) claimed so far.
+func (t *mapTable[K, V]) claimed(n int64) int64 {
+	w := t.claim.Load()
+	if n >= mapClaimHalf {
+		return min(w, n)
+	}
+	return w%mapClaimHalf + w/mapClaimHalf
 }
 
 // moveLocked copies home group g's chain into nt; the caller holds g.mu
@@ -773,8 +824,8 @@ const (
 func mapMatchZero(x uint64) uint64 { return (x - mapLSBs) &^ x & mapMSBs }
 
 // mapSlot is one key-value pair: in an append-only table written once
-// before it is published, in a reuse table written word by word
-// atomically (see the top of this file).
+// before it is published, in a reuse table written word by word under the
+// lock and read word by word atomically (see the top of this file).
 type mapSlot[K comparable, V any] struct {
 	key K
 	val V
@@ -788,7 +839,7 @@ const (
 	// published, and is then immutable; replacing it appends a slot.
 	mapValInline mapValMode = iota
 	// mapValWord: V is a pointer-free 8-byte, 8-aligned integer or float
-	// type. The value is overwritten in place by one atomic 64-bit store,
+	// type. The value is overwritten in place by one 64-bit word store,
 	// and always read by an atomic load.
 	mapValWord
 	// mapValTyped: V is an interface type, two words: a type (or itab)
@@ -796,7 +847,7 @@ const (
 	// a pointer to an immutable copy). A replacement by a value of the same
 	// dynamic type (the usual case: a Map[K, any] of ints, a Map[K,
 	// error] of one error type) overwrites only the data word, by one
-	// atomic pointer store, and readers load both words atomically. A
+	// pointer store, and readers load both words atomically. A
 	// replacement by a value of another dynamic type writes both words
 	// while the group's seq is odd (reuse tables) or appends a slot
 	// (append-only tables).
@@ -835,10 +886,11 @@ var mapIntType = func() unsafe.Pointer {
 // eface and iface); an interface value is exactly its two words, and two
 // values with the same type word may exchange data words: the result is
 // the other value. After publication a slot's words are written only
-// atomically, under the home group's lock: the data word by mapStoreVal,
-// both words by mapStoreWords when the dynamic type changes or the slot is
-// reused, the data word by release when the entry is deleted; so
-// lock-free readers load both atomically (mapLoadVal).
+// whole (slotStorePointer, map_store.go), under the home group's lock:
+// the data word by mapStoreVal, both words by mapStoreWords when the
+// dynamic type changes or the slot is reused, the data word by release
+// when the entry is deleted; lock-free readers load both atomically
+// (mapLoadVal).
 func mapTypeWord[V any](p *V) *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Pointer(p)) }
 
 func mapDataWord[V any](p *V) *unsafe.Pointer {
@@ -869,16 +921,16 @@ func mapLoadVal[V any](mode mapValMode, p *V) V {
 }
 
 // mapStoreWords writes v into the value or key at p of a slot being
-// reused, every word atomically: one word in mapValWord mode, the type and
-// data words in mapValTyped mode (see mapLoadVal for the layouts). The
-// caller holds the home group's lock.
+// reused, word by word, each word whole (map_store.go): one word in
+// mapValWord mode, the type and data words in mapValTyped mode (see
+// mapLoadVal for the layouts). The caller holds the home group's lock.
 func mapStoreWords[T any](mode mapValMode, p *T, v T) {
 	switch mode {
 	case mapValWord:
-		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
+		slotStoreUint64((*uint64)(unsafe.Pointer(p)), *(*uint64)(unsafe.Pointer(&v)))
 	case mapValTyped:
-		atomic.StorePointer(mapTypeWord(p), *mapTypeWord(&v))
-		atomic.StorePointer(mapDataWord(p), *mapDataWord(&v))
+		slotStorePointer(mapTypeWord(p), *mapTypeWord(&v))
+		slotStorePointer(mapDataWord(p), *mapDataWord(&v))
 	default:
 		panic("ftutils: internal error: mapStoreWords on an inline layout")
 	}
@@ -891,13 +943,13 @@ func mapStoreWords[T any](mode mapValMode, p *T, v T) {
 func mapStoreVal[V any](mode mapValMode, p *V, v V) bool {
 	switch mode {
 	case mapValWord:
-		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
+		slotStoreUint64((*uint64)(unsafe.Pointer(p)), *(*uint64)(unsafe.Pointer(&v)))
 		return true
 	case mapValTyped:
 		if *mapTypeWord(p) != *mapTypeWord(&v) {
 			return false
 		}
-		atomic.StorePointer(mapDataWord(p), *mapDataWord(&v))
+		slotStorePointer(mapDataWord(p), *mapDataWord(&v))
 		return true
 	}
 	return false
@@ -945,7 +997,7 @@ func mapLoadString[K comparable](p *K) K {
 	return k
 }
 
-// mapStoreKey writes k into the key at p by atomic word stores (the
+// mapStoreKey writes k into the key at p by word stores (map_store.go; the
 // layouts of mapLoadString and mapLoadVal). The caller holds the home group's
 // lock and has checked mapReusable.
 func mapStoreKey[K comparable](word mapKeyWord, p *K, k K) {
@@ -954,8 +1006,8 @@ func mapStoreKey[K comparable](word mapKeyWord, p *K, k K) {
 		mapStoreWords(mapValWord, p, k)
 	case mapKeyString:
 		w, src := (*mapWord2)(unsafe.Pointer(p)), (*mapWord2)(unsafe.Pointer(&k))
-		atomic.StorePointer(&w.p, src.p)
-		atomic.StoreUintptr(&w.n, src.n)
+		slotStorePointer(&w.p, src.p)
+		slotStoreUintptr(&w.n, src.n)
 	case mapKeyIface:
 		mapStoreWords(mapValTyped, p, k)
 	default:

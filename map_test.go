@@ -2,6 +2,7 @@ package ftutils_test
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"runtime"
@@ -452,6 +453,11 @@ func TestMapAnyKeys(t *testing.T) {
 	}
 }
 
+// mapSliceErr is an error type that is not comparable.
+type mapSliceErr []string
+
+func (e mapSliceErr) Error() string { return strings.Join(e, "; ") }
+
 func TestMapCompareAndSwapPanics(t *testing.T) {
 	tests := []struct {
 		name string
@@ -462,6 +468,22 @@ func TestMapCompareAndSwapPanics(t *testing.T) {
 		{"func-in-any-delete", func() { new(ftutils.Map[int, any]).CompareAndDelete(1, func() {}) }},
 		{"slice-V-new", func() { ftutils.NewMap[int, []int]().CompareAndDelete(1, nil) }},
 		{"map-in-any-new", func() { ftutils.NewMap[int, any]().CompareAndSwap(1, map[int]int{}, 1) }},
+		// The check remembers the last comparable dynamic type (a type
+		// word for any, an itab for a non-empty interface): another
+		// type after it must still be checked.
+		{"slice-in-any-after-ints", func() {
+			m := ftutils.NewMap[int, any]()
+			m.Store(1, 1)
+			m.CompareAndSwap(1, 1, 2)
+			m.CompareAndDelete(1, 5)
+			m.CompareAndSwap(1, []int{1}, 2)
+		}},
+		{"slice-error-after-comparable-error", func() {
+			var m ftutils.Map[int, error]
+			m.Store(1, io.EOF)
+			m.CompareAndSwap(1, io.EOF, io.ErrUnexpectedEOF)
+			m.CompareAndDelete(1, mapSliceErr{"x"})
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
