@@ -1,4 +1,4 @@
-//go:build !race
+//go:build !race && (amd64 || 386)
 
 package ftutils
 
@@ -7,37 +7,39 @@ import (
 	"unsafe"
 )
 
-// The slot word stores of [Map]'s reuse tables (map_table.go). Every
-// such store is made under the home group's lock, and lock-free readers
-// load the words atomically, after an atomic load of the control word
-// (which an atomic store publishes after the slot's words) and before
-// they check the home group's seq (which a rewrite of a published slot
-// makes odd, or bumps after a delete). So the stores need to be neither
-// ordered nor made visible by themselves: the control word store or the
-// seq add that follows them in program order does that (both are
-// read-modify-write or sequentially consistent atomics; the compiler does
-// not move a store past them, and amd64 and arm64 do not either). What
-// the stores must be is untorn: a reader racing with the rewrite of a
-// reused slot must read each word whole, old or new, never a mix of its
-// bytes; Go's memory model guarantees that of a word-sized access that
-// races (https://go.dev/ref/mem, "Implementation Restrictions for
-// Programs Containing Data Races"), and the seq check then throws the
-// mix of words away.
+// The fill stores of [Map]'s reuse tables (map_table.go): insert writes
+// a free slot's key, value and hash bits with them, under the home
+// group's lock, before the atomic store of the control word that
+// publishes the slot. Every other write to a slot word (a value replaced
+// in place, a value of another dynamic type written while seq is odd, the
+// release of a deleted slot's pointers after its seq bump) stays atomic.
 //
-// So these are plain stores: an atomic store is an XCHG on amd64, about
-// 2 ns against 0.4 for a MOV on the EPYC box, and an insert made six of
-// them (docs/benchmarks/map.md, round 12). Under the race detector, which
-// reports any unsynchronized pair of accesses whatever its size,
-// map_store_race.go makes them atomic.
+// On amd64 and 386 the fill stores are plain stores. A reader that finds
+// the slot through the published control word reads the words after it,
+// in happens-before order. The only readers that can race with a fill
+// store are stale ones, still inside a look-up that began before the
+// slot was last freed: the delete that freed it added 2 to seq with a
+// locked instruction, then the lock was released and taken again, and
+// x86 makes stores visible in program order (total store order) and
+// does not reorder loads with loads, so a reader that sees a filled word
+// sees the bumped seq afterwards and throws the word away. A word store
+// is never torn, and the Go compiler neither splits these stores nor
+// moves them across the atomic operations around them. That argument
+// needs the hardware's ordering, which is stronger than what Go's memory
+// model promises a racing plain store; it does not hold on arm64, whose
+// stores may become visible out of order, so every other platform, and
+// any build with the race detector (which must see the stores as
+// synchronized with the readers' atomic loads), uses map_store_atomic.go.
+// The gain: an atomic store is an XCHG on amd64, about 2.3 ns against 0.4
+// for a MOV on the EPYC box, and an insert made five of them besides the
+// control word's (docs/benchmarks/map.md, round 12).
 
-func slotStorePointer(p *unsafe.Pointer, v unsafe.Pointer) { *p = v }
+func fillStorePointer(p *unsafe.Pointer, v unsafe.Pointer) { *p = v }
 
-// slotStoreUint64 is a plain store only where a uint64 is one machine
-// word: the reuse tables' 8-byte words (mapValWord values, mapKey64 keys)
-// require 8-byte alignment, which 32-bit platforms do not give them, so
-// the atomic branch is not taken in practice; it is there so that a
-// future caller cannot tear a word on those platforms.
-func slotStoreUint64(p *uint64, v uint64) {
+// fillStoreUint64 is atomic on 386, where a uint64 is two words (it is
+// not reached there: the reuse tables' 8-byte words need 8-byte
+// alignment, which 386 does not give them).
+func fillStoreUint64(p *uint64, v uint64) {
 	if unsafe.Sizeof(uintptr(0)) < 8 {
 		atomic.StoreUint64(p, v)
 		return
@@ -45,6 +47,6 @@ func slotStoreUint64(p *uint64, v uint64) {
 	*p = v
 }
 
-func slotStoreUintptr(p *uintptr, v uintptr) { *p = v }
+func fillStoreUintptr(p *uintptr, v uintptr) { *p = v }
 
-func slotStoreUint32(p *uint32, v uint32) { *p = v }
+func fillStoreUint32(p *uint32, v uint32) { *p = v }

@@ -17,12 +17,13 @@ import (
 // migration, group by group (Java's ConcurrentHashMap, JDK 8 transfer,
 // Doug Lea). docs/benchmarks/map.md (rounds 10 and 11) measured it against
 // the sharded design it replaced. The key and value types whose every word
-// can be read and written whole (mapReusable: 8-byte integer, string
-// and interface keys; pointer-free 8-byte integer or float, and interface
+// can be accessed atomically (mapReusable: 8-byte integer, string and
+// interface keys; pointer-free 8-byte integer or float, and interface
 // values) get reuse tables, whose slot words are read atomically and
-// written whole under the lock (map_store.go), so that a delete frees its
-// slot for the next insert and a value is replaced in place; every other
-// type gets append-only tables (a
+// written atomically once published (an insert fills a free slot with
+// fill stores, map_store.go), so that a delete frees its slot for the
+// next insert and a value is replaced in place; every other type gets
+// append-only tables (a
 // slot is written once, before its control byte publishes it, and read
 // plainly; deletes and replacements leave tombstones, which a migration
 // into a table of the same size drops).
@@ -37,12 +38,12 @@ import (
 // Protocol, per home group (its chain shares the home group's seq and mu):
 //
 //   - Writers hold mu. A slot is free (control byte 0) or full (0x80 | hash
-//     bits 0..6). An insert writes a free slot's key and value words (word
-//     stores, map_store.go), then publishes it by an atomic store of the
-//     control word; a delete clears the control byte, then adds 2 to seq,
-//     then clears the slot's pointer words (release); a value of the same
-//     dynamic type (or a word value) is replaced by one word store; an
-//     interface value of another dynamic type is written while seq is odd
+//     bits 0..6). An insert writes a free slot's key and value words (fill
+//     stores: plain on amd64 and 386, atomic elsewhere; map_store.go),
+//     then publishes it by an atomic store of the control word; a delete
+//     clears the control byte, then adds 2 to seq, then clears the slot's
+//     pointer words (release); a value of the same dynamic type (or a word
+//     value) is replaced by one atomic store; an interface value of another dynamic type is written while seq is odd
 //     (add 1 before, 1 after). An overflow group that a delete empties may
 //     be dropped from the chain (unlink; its own next pointer stays, for
 //     readers inside it).
@@ -323,7 +324,7 @@ func (t *mapTable[K, V]) free(c uint64) uint64 {
 }
 
 // setVal replaces the value of k's slot i of group g of home's chain: in
-// place if one word store can (mapStoreVal); else in a reuse table while
+// place if one atomic store can (mapStoreVal); else in a reuse table while
 // seq is odd, and in an append-only table by inserting (k, v) into a
 // never-used slot and then making the old one a tombstone (one control
 // word store if both are in one group; otherwise two, while seq is odd).
@@ -381,10 +382,10 @@ func (t *mapTable[K, V]) insert(home, fg *mapGroup[K, V], fi int, k K, v V, h ui
 		fg, fi = &mapGroup[K, V]{}, 0
 	}
 	s := fg.slot(fi)
-	slotStoreUint32(&fg.hb[fi], uint32(h>>7)) // Range reads it lock-free
+	fillStoreUint32(&fg.hb[fi], uint32(h>>7)) // Range reads it lock-free
 	if t.reuse {
-		mapStoreKey(t.hs.word, &s.key, k)
-		mapStoreWords(t.vmode, &s.val, v)
+		mapFillKey(t.hs.word, &s.key, k)
+		mapFillWords(t.vmode, &s.val, v)
 	} else {
 		// Never used in this table: nobody reads it before the
 		// control word store below publishes it.
@@ -435,12 +436,12 @@ func (t *mapTable[K, V]) remove(home, g *mapGroup[K, V], i int, h uint64) {
 func (t *mapTable[K, V]) release(s *mapSlot[K, V]) {
 	switch t.hs.word {
 	case mapKeyString:
-		slotStorePointer(&(*mapWord2)(unsafe.Pointer(&s.key)).p, nil)
+		atomic.StorePointer(&(*mapWord2)(unsafe.Pointer(&s.key)).p, nil)
 	case mapKeyIface:
-		slotStorePointer(mapDataWord(&s.key), nil)
+		atomic.StorePointer(mapDataWord(&s.key), nil)
 	}
 	if t.vmode == mapValTyped {
-		slotStorePointer(mapDataWord(&s.val), nil)
+		atomic.StorePointer(mapDataWord(&s.val), nil)
 	}
 }
 
@@ -824,8 +825,8 @@ const (
 func mapMatchZero(x uint64) uint64 { return (x - mapLSBs) &^ x & mapMSBs }
 
 // mapSlot is one key-value pair: in an append-only table written once
-// before it is published, in a reuse table written word by word under the
-// lock and read word by word atomically (see the top of this file).
+// before it is published, in a reuse table read word by word atomically
+// and written word by word under the lock (see the top of this file).
 type mapSlot[K comparable, V any] struct {
 	key K
 	val V
@@ -839,7 +840,7 @@ const (
 	// published, and is then immutable; replacing it appends a slot.
 	mapValInline mapValMode = iota
 	// mapValWord: V is a pointer-free 8-byte, 8-aligned integer or float
-	// type. The value is overwritten in place by one 64-bit word store,
+	// type. The value is overwritten in place by one atomic 64-bit store,
 	// and always read by an atomic load.
 	mapValWord
 	// mapValTyped: V is an interface type, two words: a type (or itab)
@@ -847,7 +848,7 @@ const (
 	// a pointer to an immutable copy). A replacement by a value of the same
 	// dynamic type (the usual case: a Map[K, any] of ints, a Map[K,
 	// error] of one error type) overwrites only the data word, by one
-	// pointer store, and readers load both words atomically. A
+	// atomic pointer store, and readers load both words atomically. A
 	// replacement by a value of another dynamic type writes both words
 	// while the group's seq is odd (reuse tables) or appends a slot
 	// (append-only tables).
@@ -886,11 +887,11 @@ var mapIntType = func() unsafe.Pointer {
 // eface and iface); an interface value is exactly its two words, and two
 // values with the same type word may exchange data words: the result is
 // the other value. After publication a slot's words are written only
-// whole (slotStorePointer, map_store.go), under the home group's lock:
-// the data word by mapStoreVal, both words by mapStoreWords when the
-// dynamic type changes or the slot is reused, the data word by release
-// when the entry is deleted; lock-free readers load both atomically
-// (mapLoadVal).
+// atomically, under the home group's lock: the data word by mapStoreVal,
+// both words by mapStoreWords when the dynamic type changes, the data word
+// by release when the entry is deleted; a freed slot is filled again by
+// insert's fill stores before it is published again (map_store.go); so
+// lock-free readers load both atomically (mapLoadVal).
 func mapTypeWord[V any](p *V) *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Pointer(p)) }
 
 func mapDataWord[V any](p *V) *unsafe.Pointer {
@@ -920,19 +921,36 @@ func mapLoadVal[V any](mode mapValMode, p *V) V {
 	return *p
 }
 
-// mapStoreWords writes v into the value or key at p of a slot being
-// reused, word by word, each word whole (map_store.go): one word in
-// mapValWord mode, the type and data words in mapValTyped mode (see
-// mapLoadVal for the layouts). The caller holds the home group's lock.
+// mapStoreWords writes v into the value at p of a published slot whose
+// home group's seq is odd (a value of another dynamic type), every word
+// atomically: one word in mapValWord mode, the type and data words in
+// mapValTyped mode (see mapLoadVal for the layouts). The caller holds the
+// home group's lock.
 func mapStoreWords[T any](mode mapValMode, p *T, v T) {
 	switch mode {
 	case mapValWord:
-		slotStoreUint64((*uint64)(unsafe.Pointer(p)), *(*uint64)(unsafe.Pointer(&v)))
+		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
 	case mapValTyped:
-		slotStorePointer(mapTypeWord(p), *mapTypeWord(&v))
-		slotStorePointer(mapDataWord(p), *mapDataWord(&v))
+		atomic.StorePointer(mapTypeWord(p), *mapTypeWord(&v))
+		atomic.StorePointer(mapDataWord(p), *mapDataWord(&v))
 	default:
 		panic("ftutils: internal error: mapStoreWords on an inline layout")
+	}
+}
+
+// mapFillWords writes v into the value or key at p of a free slot that
+// insert is filling, before the control word store that publishes it, by
+// fill stores (map_store.go), in the layouts of mapStoreWords. The caller
+// holds the home group's lock.
+func mapFillWords[T any](mode mapValMode, p *T, v T) {
+	switch mode {
+	case mapValWord:
+		fillStoreUint64((*uint64)(unsafe.Pointer(p)), *(*uint64)(unsafe.Pointer(&v)))
+	case mapValTyped:
+		fillStorePointer(mapTypeWord(p), *mapTypeWord(&v))
+		fillStorePointer(mapDataWord(p), *mapDataWord(&v))
+	default:
+		panic("ftutils: internal error: mapFillWords on an inline layout")
 	}
 }
 
@@ -943,13 +961,13 @@ func mapStoreWords[T any](mode mapValMode, p *T, v T) {
 func mapStoreVal[V any](mode mapValMode, p *V, v V) bool {
 	switch mode {
 	case mapValWord:
-		slotStoreUint64((*uint64)(unsafe.Pointer(p)), *(*uint64)(unsafe.Pointer(&v)))
+		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
 		return true
 	case mapValTyped:
 		if *mapTypeWord(p) != *mapTypeWord(&v) {
 			return false
 		}
-		slotStorePointer(mapDataWord(p), *mapDataWord(&v))
+		atomic.StorePointer(mapDataWord(p), *mapDataWord(&v))
 		return true
 	}
 	return false
@@ -957,7 +975,8 @@ func mapStoreVal[V any](mode mapValMode, p *V, v V) bool {
 
 // mapReusable reports whether a map's deleted slots may be overwritten by
 // later inserts: whether every word of a slot can be written and read by
-// single-word atomic operations, so that a reader racing with the
+// single-word atomic operations (or, where insert fills a free slot on
+// amd64 and 386, plain word stores; map_store.go), so that a reader racing with the
 // overwrite reads a mix of old and new words but never a torn word, and
 // detects the mix by the group's sequence count before it uses any of
 // them. Keys: 8-byte integers, strings and interfaces; values: the
@@ -997,21 +1016,22 @@ func mapLoadString[K comparable](p *K) K {
 	return k
 }
 
-// mapStoreKey writes k into the key at p by word stores (map_store.go; the
-// layouts of mapLoadString and mapLoadVal). The caller holds the home group's
-// lock and has checked mapReusable.
-func mapStoreKey[K comparable](word mapKeyWord, p *K, k K) {
+// mapFillKey writes k into the key at p of a free slot that insert is
+// filling, by fill stores (map_store.go; the layouts of mapLoadString and
+// mapLoadVal). The caller holds the home group's lock and has checked
+// mapReusable.
+func mapFillKey[K comparable](word mapKeyWord, p *K, k K) {
 	switch word {
 	case mapKey64:
-		mapStoreWords(mapValWord, p, k)
+		mapFillWords(mapValWord, p, k)
 	case mapKeyString:
 		w, src := (*mapWord2)(unsafe.Pointer(p)), (*mapWord2)(unsafe.Pointer(&k))
-		slotStorePointer(&w.p, src.p)
-		slotStoreUintptr(&w.n, src.n)
+		fillStorePointer(&w.p, src.p)
+		fillStoreUintptr(&w.n, src.n)
 	case mapKeyIface:
-		mapStoreWords(mapValTyped, p, k)
+		mapFillWords(mapValTyped, p, k)
 	default:
-		panic("ftutils: internal error: mapStoreKey on a key type that cannot be reused")
+		panic("ftutils: internal error: mapFillKey on a key type that cannot be reused")
 	}
 }
 
