@@ -7,8 +7,8 @@ import (
 	"unsafe"
 )
 
-// The fill stores of the reuse tables are atomic on every platform but
-// amd64 and 386, and under the race detector (see map_store.go).
+// The fill stores of the Map are atomic on every platform but amd64 and
+// 386, and under the race detector (see map_store.go).
 
 func fillStorePointer(p *unsafe.Pointer, v unsafe.Pointer) { atomic.StorePointer(p, v) }
 

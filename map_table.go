@@ -23,10 +23,9 @@ import (
 // written atomically once published (an insert fills a free slot with
 // fill stores, map_store.go), so that a delete frees its slot for the
 // next insert and a value is replaced in place; every other type gets
-// append-only tables (a
-// slot is written once, before its control byte publishes it, and read
-// plainly; deletes and replacements leave tombstones, which a migration
-// into a table of the same size drops).
+// append-only tables (a slot is written once, before its control byte
+// publishes it, and read plainly; deletes and replacements leave
+// tombstones, which a migration into a table of the same size drops).
 //
 // Layout:
 //
@@ -43,9 +42,10 @@ import (
 //     then publishes it by an atomic store of the control word; a delete
 //     clears the control byte, then adds 2 to seq, then clears the slot's
 //     pointer words (release); a value of the same dynamic type (or a word
-//     value) is replaced by one atomic store; an interface value of another dynamic type is written while seq is odd
-//     (add 1 before, 1 after). An overflow group that a delete empties may
-//     be dropped from the chain (unlink; its own next pointer stays, for
+//     value) is replaced by one atomic store; an interface value of
+//     another dynamic type is written while seq is odd (add 1 before, 1
+//     after). An overflow group that a delete empties may be dropped from
+//     the chain (unlink; its own next pointer stays, for
 //     readers inside it).
 //   - Readers load seq (retrying while it is odd), scan the chain with
 //     atomic loads, and use a matched slot's words only if seq is unchanged
@@ -923,8 +923,9 @@ func mapLoadVal[V any](mode mapValMode, p *V) V {
 
 // mapStoreWords writes v into the value at p of a published slot whose
 // home group's seq is odd (a value of another dynamic type), every word
-// atomically: one word in mapValWord mode, the type and data words in
-// mapValTyped mode (see mapLoadVal for the layouts). The caller holds the
+// atomically: the type and data words in mapValTyped mode (see mapLoadVal
+// for the layout); the mapValWord branch is for completeness, as
+// mapStoreVal always replaces a word value in place. The caller holds the
 // home group's lock.
 func mapStoreWords[T any](mode mapValMode, p *T, v T) {
 	switch mode {
@@ -976,8 +977,9 @@ func mapStoreVal[V any](mode mapValMode, p *V, v V) bool {
 // mapReusable reports whether a map's deleted slots may be overwritten by
 // later inserts: whether every word of a slot can be written and read by
 // single-word atomic operations (or, where insert fills a free slot on
-// amd64 and 386, plain word stores; map_store.go), so that a reader racing with the
-// overwrite reads a mix of old and new words but never a torn word, and
+// amd64 and 386, plain word stores; map_store.go), so that a reader
+// racing with the overwrite reads a mix of old and new words but never a
+// torn word, and
 // detects the mix by the group's sequence count before it uses any of
 // them. Keys: 8-byte integers, strings and interfaces; values: the
 // in-place modes (one pointer-free word, or an interface).
