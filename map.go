@@ -1,7 +1,6 @@
 package ftutils
 
 import (
-	"hash/maphash"
 	"iter"
 	"math/bits"
 	"reflect"
@@ -84,8 +83,10 @@ import (
 // Trigonakis, "Asynchronized Concurrency", ASPLOS 2015), and resizes by
 // cooperative migration as in Java's ConcurrentHashMap (Doug Lea, JDK 8
 // transfer). map_table.go documents the protocol. The hash is seeded per
-// map: [hash/maphash] for strings and other keys, a seeded multiply-mix for
-// integer keys, so keys chosen by an attacker cannot force collisions.
+// map, so keys chosen by an attacker cannot force collisions: a seeded
+// multiply-mix (wyhash's step, random 64-bit seeds per map) for integer
+// keys and for strings of up to 16 bytes on amd64 and arm64, and
+// [hash/maphash] for longer strings and other keys.
 type Map[K comparable, V any] struct {
 	_ noCopy
 	// The padding keeps t, which every operation reads, alone in its
@@ -250,7 +251,18 @@ func (m *Map[K, V]) Load(k K) (v V, ok bool) {
 		// Map[string, int] and the like, for the same reason. A key's
 		// two words are compared only after the check of seq.
 		ks := *(*string)(unsafe.Pointer(&k))
-		h := maphash.String(t.hs.seed, ks)
+		kp, kn := unsafe.Pointer(unsafe.StringData(ks)), len(ks)
+		// Keys up to 16 bytes: mapHashShort written out (two calls deep
+		// otherwise), and its words kept to compare slot keys with.
+		short := mapShortStrLoads && kn <= mapShortStr
+		var h, a, b uint64
+		if short {
+			a, b = mapShortWords(kp, kn)
+			hi, lo := bits.Mul64(a^t.hs.s0, b^t.hs.s1)
+			h = mapMix(hi^lo^uint64(kn), t.hs.s0, t.hs.s1)
+		} else {
+			h = mapHashString(&t.hs, ks)
+		}
 		tag := mapLSBs * (mapMetaFull | h&0x7f)
 		for {
 			home := t.home(h)
@@ -278,7 +290,19 @@ func (m *Map[K, V]) Load(k K) (v V, ok bool) {
 					if home.seq.Load() != seq {
 						goto retryStr
 					}
-					if n == uintptr(len(ks)) && unsafe.String((*byte)(p), n) == ks {
+					// Compared without a call to memequal: the same
+					// string (pointer) first, then a short key's words.
+					if n != uintptr(kn) {
+						continue
+					}
+					if p == kp {
+						return *(*V)(unsafe.Pointer(&y)), true
+					}
+					if short {
+						if x0, x1 := mapShortWords(p, kn); x0 == a && x1 == b {
+							return *(*V)(unsafe.Pointer(&y)), true
+						}
+					} else if *(*string)(unsafe.Pointer(&mapWord2{p, n})) == ks {
 						return *(*V)(unsafe.Pointer(&y)), true
 					}
 				}

@@ -1,6 +1,7 @@
 package ftutils
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -710,4 +711,154 @@ func TestMapInternalStressReuseAny(t *testing.T) {
 		t.Fatal("no string key shares the int key's home group")
 	}
 	mapReuseRace[any, any](t, m, a, b, 1, 2)
+}
+
+// TestMapShortWords: the two words mapShortWords reads cover every byte of
+// a string of up to 16 bytes, so equal strings have equal words and
+// strings of one length that differ in any one bit do not; and the
+// bytes around the string are never read (a guard byte on each side is
+// changed without changing the words).
+func TestMapShortWords(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 0))
+	buf := make([]byte, mapShortStr+2)
+	for n := 0; n <= mapShortStr; n++ {
+		for range 50 {
+			for i := range buf {
+				buf[i] = byte(r.Uint32())
+			}
+			p := unsafe.Pointer(&buf[1])
+			a, b := mapShortWords(p, n)
+			if c, d := mapShortWords(unsafe.Pointer(unsafe.StringData(strings.Clone(string(buf[1:1+n])))), n); c != a || d != b {
+				t.Fatalf("n=%d: a copy of the bytes has words %#x, %#x; want %#x, %#x", n, c, d, a, b)
+			}
+			buf[0]++
+			buf[1+n]++
+			if c, d := mapShortWords(p, n); c != a || d != b {
+				t.Fatalf("n=%d: the words changed with the bytes around the string", n)
+			}
+			for i := range n * 8 {
+				buf[1+i/8] ^= 1 << (i % 8)
+				if c, d := mapShortWords(p, n); c == a && d == b {
+					t.Fatalf("n=%d: bit %d flipped, the words did not change", n, i)
+				}
+				buf[1+i/8] ^= 1 << (i % 8)
+			}
+		}
+	}
+}
+
+// TestMapStringHashSpread checks that similar string keys (a counter with
+// a prefix, zero-padded to 8 and to 16 bytes, all two-byte strings, and
+// long keys past mapShortStr) spread over home groups and control tags
+// like random keys for every map seed.
+func TestMapStringHashSpread(t *testing.T) {
+	const keys, maps, groups = 1000, 300, 256 // about 4 keys per group
+	sets := map[string]func(int) string{
+		"key-i":   func(i int) string { return "key-" + strconv.Itoa(i) },
+		"%08d":    func(i int) string { return fmt.Sprintf("%08d", i) },
+		"%016d":   func(i int) string { return fmt.Sprintf("%016d", i) },
+		"2 bytes": func(i int) string { return string([]byte{byte(i), byte(i >> 8)}) },
+		"%040d":   func(i int) string { return fmt.Sprintf("%040d", i) },
+	}
+	for name, key := range sets {
+		ks := make([]string, keys)
+		for i := range ks {
+			ks[i] = key(i)
+		}
+		worst, worstTag := 0, 0
+		for range maps {
+			m := NewMap[string, int]()
+			hs := m.table().hs
+			var n [groups]int
+			var tags [128]int
+			for _, k := range ks {
+				h := mapHash(&hs, k)
+				n[h>>7&(groups-1)]++
+				tags[h&0x7f]++
+			}
+			worst, worstTag = max(worst, slices.Max(n[:])), max(worstTag, slices.Max(tags[:]))
+		}
+		// Random hashing, over this many sets: at most about 17 keys in
+		// the fullest group, about 22 on the commonest tag (7.8 on average).
+		t.Logf("%s, over %d seeds: fullest of %d home groups got %d of %d keys, commonest tag %d", name, maps, groups, worst, keys, worstTag)
+		if worst > 24 || worstTag > 30 {
+			t.Errorf("%s, over %d seeds: a home group got %d of %d keys (want at most 24), a tag %d (want at most 30)", name, maps, worst, keys, worstTag)
+		}
+	}
+}
+
+// TestMapStringKeysSameTag: string keys of every length class (empty,
+// 1-3, 4-7, 8-16 bytes: compared by their words; longer: by memequal)
+// that share a home group and a control tag with a stored key, so that
+// every look-up compares keys, are told apart by Load, looked up by
+// copies (another pointer) and by the stored strings themselves.
+func TestMapStringKeysSameTag(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 0))
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 40} {
+		m := NewMap[string, int]()
+		randKey := func() string {
+			b := make([]byte, n)
+			for i := range b {
+				switch {
+				case n <= 3:
+					b[i] = byte(r.Uint32())
+				case n <= 7:
+					b[i] = 'a' + byte(r.IntN(16))
+				default:
+					b[i] = 'a' + byte(r.IntN(4)) // keys that differ in few bytes
+				}
+			}
+			return string(b)
+		}
+		k0 := randKey()
+		m.Store(k0, -1)
+		tb := m.table()
+		h0 := mapHash(&tb.hs, k0)
+		same := []string{k0}
+		// Half the candidates differ from k0 only in two bytes of its
+		// first word or only in two of its last (mapShortWords): a key
+		// compare that skips either word takes one for k0.
+		w := 8
+		if n < 8 {
+			w = 4
+		}
+		mutant := func() string {
+			b := []byte(k0)
+			lo := 0
+			if r.IntN(2) == 0 {
+				lo = n - w
+			}
+			b[lo+r.IntN(w)] = byte(r.Uint32())
+			b[lo+r.IntN(w)] = byte(r.Uint32())
+			return string(b)
+		}
+		for try := 0; len(same) < 6 && try < 1<<20; try++ {
+			k := randKey()
+			if n >= 4 && try%2 == 0 {
+				k = mutant()
+			}
+			if h := mapHash(&tb.hs, k); h&0x7f == h0&0x7f && h>>7&tb.mask == h0>>7&tb.mask && !slices.Contains(same, k) {
+				same = append(same, k)
+			}
+		}
+		if n >= 2 && len(same) < 6 {
+			t.Fatalf("n=%d: found %d keys with one home group and tag; want 6", n, len(same))
+		}
+		for i, k := range same[1:] {
+			if v, ok := m.Load(strings.Clone(k)); ok {
+				t.Fatalf("n=%d: Load(%q) = %d, true before it was stored (it shares %q's tag)", n, k, v, k0)
+			}
+			m.Store(k, i)
+		}
+		if m.table() != tb {
+			t.Fatalf("n=%d: the table was replaced; the keys may no longer share a group", n)
+		}
+		for i, k := range same {
+			for _, q := range []string{k, strings.Clone(k)} {
+				if v, ok := m.Load(q); !ok || v != i-1 {
+					t.Errorf("n=%d: Load(%q) = %d, %v; want %d, true", n, q, v, ok, i-1)
+				}
+			}
+		}
+	}
 }

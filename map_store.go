@@ -1,4 +1,4 @@
-//go:build !race && (amd64 || 386)
+//go:build gc && !race && (amd64 || 386)
 
 package ftutils
 
@@ -7,44 +7,73 @@ import (
 	"unsafe"
 )
 
-// The fill stores of [Map] (map_table.go): insert writes a free slot's
-// hash bits with them, and in a reuse table its key and value words,
-// under the home group's lock, before the atomic store of the control
-// word that publishes the slot. Every other write to a reuse table's slot
-// word (a value replaced in place, a value of another dynamic type
-// written while seq is odd, the release of a deleted slot's pointers
-// after its seq bump) stays atomic.
+// The locked stores of [Map] (map_table.go): the writes that a writer
+// holding a home group's lock makes to words that lock-free readers load
+// atomically, where the write is not itself a read-modify-write:
+//   - insert's fills of a free slot (its hash bits, and in a reuse table
+//     its key and value words), then the control word store that
+//     publishes the slot;
+//   - in a reuse table, a delete's control word store that frees the
+//     slot, then (after the seq bump) the release of the slot's pointer
+//     words;
+//   - a value replaced in place (mapStoreVal: one word, an integer or an
+//     interface's data word).
 //
-// On amd64 and 386 the fill stores are plain stores. A reader that finds
-// the slot through the published control word reads the words after it,
-// in happens-before order. The only readers that can race with a fill
-// store are stale ones, still inside a look-up that began before the
-// slot was last freed: the delete that freed it added 2 to seq with a
-// locked instruction, which comes before any fill of the slot (in one
-// goroutine's program order, or through the lock between two), and x86
-// makes stores visible in that order (total store order) and does not
-// reorder loads with loads, so a reader that sees a filled word sees the
-// bumped seq afterwards and throws the word away. An aligned word store
-// is never torn, and the compiler emits each fill as one aligned MOV
-// before the control word's XCHG (checked in Go 1.26.8's amd64 assembly
-// of insert; no test can catch a change there, as x86 cannot show the
-// failure and -race builds the atomic variant, so re-check it when the
-// toolchain changes). That argument needs the hardware's ordering, which
-// is stronger than what Go's memory model promises a racing plain store;
-// it does not hold on arm64, whose stores may become visible out of
-// order, so every other platform, and any build with the race detector
-// (which must see the stores as synchronized with the readers' atomic
-// loads), uses map_store_atomic.go.
+// Every other write stays atomic: the seq adds and counts (locked
+// read-modify-writes), chain links, a value of another dynamic type
+// written while seq is odd (mapStoreWords, rare), and the append-only
+// tables' tombstones.
+//
+// On amd64 and 386 the locked stores are plain stores. The argument:
+//   - x86 makes one processor's stores visible to every other in program
+//     order (total store order), never reorders a load with an older
+//     load, and an aligned word store is never torn. A plain store is so
+//     a release store, and a plain load an acquire load.
+//   - The compiler keeps the stores in program order: stores and atomic
+//     operations are all on one memory chain in its SSA, and each store
+//     here is one aligned MOV (checked in Go 1.26.8's amd64 assembly of
+//     insert, remove, release and mapStoreVal; re-check it when the
+//     toolchain changes, as no test can catch a change: x86 cannot show
+//     the failure, and -race builds the atomic variant).
+//   - Publication (insert): a reader that sees the control byte sees the
+//     fills before it, as with an atomic store.
+//   - Stale readers (a look-up that loaded seq before a delete's seq bump
+//     and may still read the slot): the bump is a locked instruction that
+//     comes before every later store to the slot (in one goroutine's
+//     program order, or through the lock between two), so a reader that
+//     sees any later word (a released nil, a refill) sees the bumped seq
+//     when it loads seq again, and throws the words away. A stale reader
+//     dereferences nothing it loaded before that check.
+//   - Freeing (remove): the control word store is followed by the seq
+//     bump, a locked instruction that drains the store buffer, so it is
+//     ordered as the atomic store (an XCHG) was.
+//   - In place (mapStoreVal): a reader loads the old word or the new one,
+//     both values of the key during its look-up; a new interface data
+//     word points to a value written before it (TSO again).
+//
+// The argument also needs the gc compiler's ordering (hence the build tag:
+// gccgo or another compiler may order plain stores otherwise) and that no
+// future rule combines two of these stores into one wider store. And it
+// needs the hardware's ordering, which is stronger than what Go's memory
+// model promises a racing plain store: it does not hold on arm64 (stores
+// may become visible out of order; on ARMv8.0 without LSE a plain store
+// may pass an earlier seq add). Every other platform and compiler, and
+// any build with the race detector (which must see the stores
+// synchronized with the readers' atomic loads), uses map_store_atomic.go.
+//
 // The gain: an atomic store is an XCHG on amd64, about 2.3 ns against 0.4
-// for a MOV on the EPYC box, and an insert made up to five of them
-// besides the control word's (docs/benchmarks/map.md, round 12).
+// for a MOV on the EPYC box. An insert into Map[any, any] made six, a
+// delete three, an in-place Swap one (docs/benchmarks/map.md, rounds 12
+// and 13).
 
-func fillStorePointer(p *unsafe.Pointer, v unsafe.Pointer) { *p = v }
+func lockedStorePointer(p *unsafe.Pointer, v unsafe.Pointer) { *p = v }
 
-// fillStoreUint64 is atomic on 386, where a uint64 is two words (it is
-// not reached there: the reuse tables' 8-byte words need 8-byte
-// alignment, which 386 does not give them).
-func fillStoreUint64(p *uint64, v uint64) {
+// lockedStoreUint64 is atomic on 386, where a uint64 is two words: a
+// plain store would be two 32-bit stores, and the control words stored
+// here would tear (the 8-byte slot words never reach it there: they need
+// 8-byte alignment, which 386 does not give them, so those maps are
+// append-only).
+func lockedStoreUint64(p *uint64, v uint64) {
 	if unsafe.Sizeof(uintptr(0)) < 8 {
 		atomic.StoreUint64(p, v)
 		return
@@ -52,6 +81,6 @@ func fillStoreUint64(p *uint64, v uint64) {
 	*p = v
 }
 
-func fillStoreUintptr(p *uintptr, v uintptr) { *p = v }
+func lockedStoreUintptr(p *uintptr, v uintptr) { *p = v }
 
-func fillStoreUint32(p *uint32, v uint32) { *p = v }
+func lockedStoreUint32(p *uint32, v uint32) { *p = v }

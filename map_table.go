@@ -20,9 +20,10 @@ import (
 // can be accessed atomically (mapReusable: 8-byte integer, string and
 // interface keys; pointer-free 8-byte integer or float, and interface
 // values) get reuse tables, whose slot words are read atomically and
-// written atomically once published (an insert fills a free slot with
-// fill stores, map_store.go), so that a delete frees its slot for the
-// next insert and a value is replaced in place; every other type gets
+// written under the group's lock by atomic or locked stores (plain where
+// x86's store order allows, map_store.go), so that a delete frees its
+// slot for the next insert and a value is replaced in place; every other
+// type gets
 // append-only tables (a slot is written once, before its control byte
 // publishes it, and read plainly; deletes and replacements leave
 // tombstones, which a migration into a table of the same size drops).
@@ -37,16 +38,16 @@ import (
 // Protocol, per home group (its chain shares the home group's seq and mu):
 //
 //   - Writers hold mu. A slot is free (control byte 0) or full (0x80 | hash
-//     bits 0..6). An insert writes a free slot's key and value words (fill
-//     stores: plain on amd64 and 386, atomic elsewhere; map_store.go),
-//     then publishes it by an atomic store of the control word; a delete
-//     clears the control byte, then adds 2 to seq, then clears the slot's
+//     bits 0..6). An insert writes a free slot's key and value words,
+//     then publishes it by a store of the control word; a delete clears
+//     the control byte, then adds 2 to seq, then clears the slot's
 //     pointer words (release); a value of the same dynamic type (or a word
-//     value) is replaced by one atomic store; an interface value of
-//     another dynamic type is written while seq is odd (add 1 before, 1
-//     after). An overflow group that a delete empties may be dropped from
-//     the chain (unlink; its own next pointer stays, for
-//     readers inside it).
+//     value) is replaced by one word store. Those stores are locked
+//     stores: plain on amd64 and 386, atomic elsewhere (map_store.go
+//     argues it). An interface value of another dynamic type is written
+//     atomically while seq is odd (add 1 before, 1 after). An overflow
+//     group that a delete empties may be dropped from the chain (unlink;
+//     its own next pointer stays, for readers inside it).
 //   - Readers load seq (retrying while it is odd), scan the chain with
 //     atomic loads, and use a matched slot's words only if seq is unchanged
 //     afterwards: a freed slot may have been refilled with another key
@@ -130,7 +131,7 @@ func mapHash[K comparable](hs *mapHasher, k K) uint64 {
 	case mapKey32:
 		return mapMix(uint64(*(*uint32)(unsafe.Pointer(&k))), hs.s0, hs.s1)
 	case mapKeyString:
-		return maphash.String(hs.seed, *(*string)(unsafe.Pointer(&k)))
+		return mapHashString(hs, *(*string)(unsafe.Pointer(&k)))
 	case mapKeyAny:
 		return maphash.Comparable(hs.seed, k)
 	}
@@ -141,9 +142,60 @@ func mapHash[K comparable](hs *mapHasher, k K) uint64 {
 	case int:
 		return mapMix(uint64(d), hs.s0, hs.s1)
 	case string:
-		return maphash.String(hs.seed, d)
+		return mapHashString(hs, d)
 	}
 	return maphash.Comparable(hs.seed, k)
+}
+
+// mapHashString hashes a string key: up to mapShortStr bytes by
+// mapHashShort, longer ones by maphash.String (the runtime's AES hash on
+// x86 and arm64). Load's string path computes the same hash written out.
+func mapHashString(hs *mapHasher, s string) uint64 {
+	if n := len(s); mapShortStrLoads && n <= mapShortStr {
+		return mapHashShort(unsafe.Pointer(unsafe.StringData(s)), n, hs.s0, hs.s1)
+	}
+	return maphash.String(hs.seed, s)
+}
+
+// mapShortStr is the longest string hashed by mapHashShort.
+const mapShortStr = 16
+
+// mapShortStrLoads: mapHashShort reads a short string as two possibly
+// unaligned 4- or 8-byte words, which these platforms allow (and do in one
+// load each); elsewhere every string goes to maphash.String.
+const mapShortStrLoads = runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64"
+
+// mapHashShort hashes the n <= 16 bytes at p with the map's seeds. Most
+// keys of string-keyed maps are this short, and maphash.String's call
+// chain into the runtime's AES hash takes about 5 ns for them on the EPYC
+// box, a third of a whole Load. The bytes are read as two words a and b
+// that together cover them (the first and last 8 bytes, the first and last
+// 4, or the first, middle and last byte), so two strings of one length
+// that differ anywhere differ in a or b; the words are folded by wyhash's
+// "mum" step (a 64x64->128-bit multiply of the seeded words, its halves
+// XORed; github.com/wangyi-fudan/wyhash, the construction of Go's own
+// fallback hash on machines without AES), and the result, with the length,
+// goes through mapMix. The seeds are random per map, as for integers
+// (TestMapStringHashSpread checks the spread of similar keys).
+func mapHashShort(p unsafe.Pointer, n int, s0, s1 uint64) uint64 {
+	a, b := mapShortWords(p, n)
+	hi, lo := bits.Mul64(a^s0, b^s1)
+	return mapMix(hi^lo^uint64(n), s0, s1)
+}
+
+// mapShortWords returns the words a and b that cover the n <= 16 bytes at
+// p (see mapHashShort): two strings of length n are equal if and only if
+// their words are.
+func mapShortWords(p unsafe.Pointer, n int) (a, b uint64) {
+	switch {
+	case n >= 8:
+		return *(*uint64)(p), *(*uint64)(unsafe.Add(p, n-8))
+	case n >= 4:
+		return uint64(*(*uint32)(p)), uint64(*(*uint32)(unsafe.Add(p, n-4)))
+	case n > 0:
+		return uint64(*(*byte)(p))<<16 | uint64(*(*byte)(unsafe.Add(p, n>>1)))<<8 | uint64(*(*byte)(unsafe.Add(p, n-1))), 0
+	}
+	return 0, 0
 }
 
 type mapTable[K comparable, V any] struct {
@@ -293,6 +345,11 @@ func (m *Map[K, V]) lock(k K) (*mapTable[K, V], *mapGroup[K, V], uint64) {
 // free slot (fg, fi; fi < 0 if none). The caller holds home.mu, so keys
 // are stable and read plainly.
 func (t *mapTable[K, V]) locate(home *mapGroup[K, V], k K, h uint64) (s *mapSlot[K, V], fg *mapGroup[K, V], fi int) {
+	if t.anyKey {
+		if d, isInt := any(k).(int); isInt {
+			return t.locateAnyInt(home, d, h)
+		}
+	}
 	tag := mapLSBs * (mapMetaFull | h&0x7f)
 	fi = -1
 	for g := home; g != nil; g = g.next.Load() {
@@ -300,6 +357,30 @@ func (t *mapTable[K, V]) locate(home *mapGroup[K, V], k K, h uint64) (s *mapSlot
 		for w := mapMatchZero(c^tag) & mapUsed; w != 0; w &= w - 1 {
 			i := bits.TrailingZeros64(w) >> 3
 			if s := g.slot(i); s.key == k {
+				return s, g, i
+			}
+		}
+		if fi < 0 {
+			if f := t.free(c); f != 0 {
+				fg, fi = g, bits.TrailingZeros64(f)>>3
+			}
+		}
+	}
+	return nil, fg, fi
+}
+
+// locateAnyInt is locate for Map[any, V] and an int key d: slot keys are
+// compared by their type word and the int their data word points to, as
+// in loadAnyInt, instead of by interface equality (runtime.efaceeq and a
+// call through the type's equal function, per candidate slot).
+func (t *mapTable[K, V]) locateAnyInt(home *mapGroup[K, V], d int, h uint64) (s *mapSlot[K, V], fg *mapGroup[K, V], fi int) {
+	tag := mapLSBs * (mapMetaFull | h&0x7f)
+	fi = -1
+	for g := home; g != nil; g = g.next.Load() {
+		c := g.ctrl.Load()
+		for w := mapMatchZero(c^tag) & mapUsed; w != 0; w &= w - 1 {
+			i := bits.TrailingZeros64(w) >> 3
+			if s := g.slot(i); *mapTypeWord(&s.key) == mapIntType && *(*int)(*mapDataWord(&s.key)) == d {
 				return s, g, i
 			}
 		}
@@ -324,7 +405,7 @@ func (t *mapTable[K, V]) free(c uint64) uint64 {
 }
 
 // setVal replaces the value of k's slot i of group g of home's chain: in
-// place if one atomic store can (mapStoreVal); else in a reuse table while
+// place if one word store can (mapStoreVal); else in a reuse table while
 // seq is odd, and in an append-only table by inserting (k, v) into a
 // never-used slot and then making the old one a tombstone (one control
 // word store if both are in one group; otherwise two, while seq is odd).
@@ -382,7 +463,7 @@ func (t *mapTable[K, V]) insert(home, fg *mapGroup[K, V], fi int, k K, v V, h ui
 		fg, fi = &mapGroup[K, V]{}, 0
 	}
 	s := fg.slot(fi)
-	fillStoreUint32(&fg.hb[fi], uint32(h>>7)) // Range reads it lock-free
+	lockedStoreUint32(&fg.hb[fi], uint32(h>>7)) // Range reads it lock-free
 	if t.reuse {
 		mapFillKey(t.hs.word, &s.key, k)
 		mapFillWords(t.vmode, &s.val, v)
@@ -391,7 +472,7 @@ func (t *mapTable[K, V]) insert(home, fg *mapGroup[K, V], fi int, k K, v V, h ui
 		// control word store below publishes it.
 		s.key, s.val = k, v
 	}
-	fg.ctrl.Store(fg.ctrl.Load() | (mapMetaFull|h&0x7f)<<(8*uint(fi)))
+	lockedStoreUint64((*uint64)(unsafe.Pointer(&fg.ctrl)), fg.ctrl.Load()|(mapMetaFull|h&0x7f)<<(8*uint(fi)))
 	if chained {
 		last := home
 		for n := last.next.Load(); n != nil; n = last.next.Load() {
@@ -408,7 +489,7 @@ func (t *mapTable[K, V]) remove(home, g *mapGroup[K, V], i int, h uint64) {
 	st := t.stripe(h)
 	if t.reuse {
 		c := g.ctrl.Load() &^ (0xff << (8 * uint(i)))
-		g.ctrl.Store(c)
+		lockedStoreUint64((*uint64)(unsafe.Pointer(&g.ctrl)), c)
 		if c == 0 && g != home {
 			t.unlink(home, g)
 		}
@@ -429,19 +510,20 @@ func (t *mapTable[K, V]) remove(home, g *mapGroup[K, V], i int, h uint64) {
 // release clears the pointer words of the freed slot s of a reuse table
 // (a string key's data pointer, an interface key's or value's data word),
 // so that a deleted entry does not keep what its key and value reference
-// alive until the slot is reused. The stores are atomic, as readers may
-// be reading the slot, and come after the delete's seq bump, as any later
-// write to the slot does: a reader that loaded seq before the bump fails
-// its check, one that loaded it after saw the slot free.
+// alive until the slot is reused. The stores are locked stores
+// (map_store.go), as readers may be reading the slot, and come after the
+// delete's seq bump, as any later write to the slot does: a reader that
+// loaded seq before the bump fails its check, one that loaded it after
+// saw the slot free.
 func (t *mapTable[K, V]) release(s *mapSlot[K, V]) {
 	switch t.hs.word {
 	case mapKeyString:
-		atomic.StorePointer(&(*mapWord2)(unsafe.Pointer(&s.key)).p, nil)
+		lockedStorePointer(&(*mapWord2)(unsafe.Pointer(&s.key)).p, nil)
 	case mapKeyIface:
-		atomic.StorePointer(mapDataWord(&s.key), nil)
+		lockedStorePointer(mapDataWord(&s.key), nil)
 	}
 	if t.vmode == mapValTyped {
-		atomic.StorePointer(mapDataWord(&s.val), nil)
+		lockedStorePointer(mapDataWord(&s.val), nil)
 	}
 }
 
@@ -842,15 +924,15 @@ const (
 	// published, and is then immutable; replacing it appends a slot.
 	mapValInline mapValMode = iota
 	// mapValWord: V is a pointer-free 8-byte, 8-aligned integer or float
-	// type. The value is overwritten in place by one atomic 64-bit store,
-	// and always read by an atomic load.
+	// type. The value is overwritten in place by one 64-bit store (a
+	// locked store, map_store.go), and always read by an atomic load.
 	mapValWord
 	// mapValTyped: V is an interface type, two words: a type (or itab)
 	// word and a data word (the value itself if it is pointer-shaped, else
 	// a pointer to an immutable copy). A replacement by a value of the same
 	// dynamic type (the usual case: a Map[K, any] of ints, a Map[K,
 	// error] of one error type) overwrites only the data word, by one
-	// atomic pointer store, and readers load both words atomically. A
+	// locked store, and readers load both words atomically. A
 	// replacement by a value of another dynamic type writes both words
 	// while the group's seq is odd (reuse tables) or appends a slot
 	// (append-only tables).
@@ -889,11 +971,12 @@ var mapIntType = func() unsafe.Pointer {
 // eface and iface); an interface value is exactly its two words, and two
 // values with the same type word may exchange data words: the result is
 // the other value. After publication a slot's words are written only
-// atomically, under the home group's lock: the data word by mapStoreVal,
-// both words by mapStoreWords when the dynamic type changes, the data word
-// by release when the entry is deleted; a freed slot is filled again by
-// insert's fill stores before it is published again (map_store.go); so
-// lock-free readers load both atomically (mapLoadVal).
+// under the home group's lock, each by one word store: the data word by
+// mapStoreVal, both words by mapStoreWords when the dynamic type changes,
+// the data word by release when the entry is deleted; a freed slot is
+// filled again by insert before it is published again (atomic or locked
+// stores, map_store.go); so lock-free readers load both atomically
+// (mapLoadVal).
 func mapTypeWord[V any](p *V) *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Pointer(p)) }
 
 func mapDataWord[V any](p *V) *unsafe.Pointer {
@@ -909,8 +992,9 @@ func mapDataWord[V any](p *V) *unsafe.Pointer {
 // Safe: mapValWord means V is an 8-byte, 8-aligned integer or float type
 // (or K an 8-aligned 8-byte integer, mapReusable), so p points at 8
 // aligned bytes that hold no pointers, and every write to them after
-// publication is atomic, under the home group's lock (mapStoreVal,
-// mapStoreWords). For mapValTyped see mapTypeWord.
+// publication is one word store (atomic, or locked: map_store.go), under
+// the home group's lock (mapStoreVal, mapStoreWords). For mapValTyped see
+// mapTypeWord.
 func mapLoadVal[V any](mode mapValMode, p *V) V {
 	switch mode {
 	case mapValWord:
@@ -943,15 +1027,15 @@ func mapStoreWords[T any](mode mapValMode, p *T, v T) {
 
 // mapFillWords writes v into the value or key at p of a free slot that
 // insert is filling, before the control word store that publishes it, by
-// fill stores (map_store.go), in the layouts of mapStoreWords. The caller
-// holds the home group's lock.
+// locked stores (map_store.go), in the layouts of mapStoreWords. The
+// caller holds the home group's lock.
 func mapFillWords[T any](mode mapValMode, p *T, v T) {
 	switch mode {
 	case mapValWord:
-		fillStoreUint64((*uint64)(unsafe.Pointer(p)), *(*uint64)(unsafe.Pointer(&v)))
+		lockedStoreUint64((*uint64)(unsafe.Pointer(p)), *(*uint64)(unsafe.Pointer(&v)))
 	case mapValTyped:
-		fillStorePointer(mapTypeWord(p), *mapTypeWord(&v))
-		fillStorePointer(mapDataWord(p), *mapDataWord(&v))
+		lockedStorePointer(mapTypeWord(p), *mapTypeWord(&v))
+		lockedStorePointer(mapDataWord(p), *mapDataWord(&v))
 	default:
 		panic("ftutils: internal error: mapFillWords on an inline layout")
 	}
@@ -960,17 +1044,18 @@ func mapFillWords[T any](mode mapValMode, p *T, v T) {
 // mapStoreVal overwrites the value of a published slot with v in place and
 // reports whether it could: always in mapValWord mode, in mapValTyped mode
 // if v has the dynamic type of the value it replaces, never in
-// mapValInline mode. The caller holds the home group's lock.
+// mapValInline mode, by one locked store (map_store.go). The caller holds
+// the home group's lock.
 func mapStoreVal[V any](mode mapValMode, p *V, v V) bool {
 	switch mode {
 	case mapValWord:
-		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
+		lockedStoreUint64((*uint64)(unsafe.Pointer(p)), *(*uint64)(unsafe.Pointer(&v)))
 		return true
 	case mapValTyped:
 		if *mapTypeWord(p) != *mapTypeWord(&v) {
 			return false
 		}
-		atomic.StorePointer(mapDataWord(p), *mapDataWord(&v))
+		lockedStorePointer(mapDataWord(p), *mapDataWord(&v))
 		return true
 	}
 	return false
@@ -978,13 +1063,12 @@ func mapStoreVal[V any](mode mapValMode, p *V, v V) bool {
 
 // mapReusable reports whether a map's deleted slots may be overwritten by
 // later inserts: whether every word of a slot can be written and read by
-// single-word atomic operations (or, where insert fills a free slot on
-// amd64 and 386, plain word stores; map_store.go), so that a reader
-// racing with the overwrite reads a mix of old and new words but never a
-// torn word, and
-// detects the mix by the group's sequence count before it uses any of
-// them. Keys: 8-byte integers, strings and interfaces; values: the
-// in-place modes (one pointer-free word, or an interface).
+// single-word atomic operations (or, on amd64 and 386, the plain word
+// stores of map_store.go), so that a reader racing with the overwrite
+// reads a mix of old and new words but never a torn word, and detects the
+// mix by the group's sequence count before it uses any of them. Keys:
+// 8-byte integers, strings and interfaces; values: the in-place modes
+// (one pointer-free word, or an interface).
 func mapReusable[K comparable, V any]() bool {
 	if mapValModeOf[V]() == mapValInline {
 		return false
@@ -1021,7 +1105,7 @@ func mapLoadString[K comparable](p *K) K {
 }
 
 // mapFillKey writes k into the key at p of a free slot that insert is
-// filling, by fill stores (map_store.go; the layouts of mapLoadString and
+// filling, by locked stores (map_store.go; the layouts of mapLoadString and
 // mapLoadVal). The caller holds the home group's lock and has checked
 // mapReusable.
 func mapFillKey[K comparable](word mapKeyWord, p *K, k K) {
@@ -1030,8 +1114,8 @@ func mapFillKey[K comparable](word mapKeyWord, p *K, k K) {
 		mapFillWords(mapValWord, p, k)
 	case mapKeyString:
 		w, src := (*mapWord2)(unsafe.Pointer(p)), (*mapWord2)(unsafe.Pointer(&k))
-		fillStorePointer(&w.p, src.p)
-		fillStoreUintptr(&w.n, src.n)
+		lockedStorePointer(&w.p, src.p)
+		lockedStoreUintptr(&w.n, src.n)
 	case mapKeyIface:
 		mapFillWords(mapValTyped, p, k)
 	default:
@@ -1041,15 +1125,15 @@ func mapFillKey[K comparable](word mapKeyWord, p *K, k K) {
 
 // mapKeyWord says how hash reads a key type: plain integers as one word
 // instead of calling maphash.Comparable (an indirect call to the runtime's
-// hasher, about 3 ns of a 6 ns Load on the EPYC box), strings through the
-// direct maphash.String, interfaces by their dynamic type.
+// hasher, about 3 ns of a 6 ns Load on the EPYC box), strings by
+// mapHashString, interfaces by their dynamic type.
 type mapKeyWord uint8
 
 const (
 	mapKeyAny    mapKeyWord = iota // hash/maphash.Comparable
 	mapKey64                       // 8-byte integer kinds
 	mapKey32                       // 4-byte integer kinds
-	mapKeyString                   // strings: maphash.String, a direct call
+	mapKeyString                   // strings: mapHashString
 	mapKeyIface                    // interfaces: by dynamic type, as above or maphash
 )
 
