@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/anishathalye/porcupine"
@@ -283,5 +284,32 @@ func TestLinMap(t *testing.T) {
 	})
 	t.Run("anykey-string", func(t *testing.T) {
 		runLin(t, mapSpec(2, func() mapboxed.IntMap { return mapboxed.Strs(ftutils.NewMap[any, string]()) }))
+	})
+	t.Run("stringkey", func(t *testing.T) {
+		// Map[string, int]: Load's string path. Each call builds its key
+		// afresh (another pointer than the stored one, so keys are
+		// compared by their words or bytes), short for even keys and past
+		// 16 bytes for odd ones (hashed by maphash).
+		key := func(k int) string {
+			if k%2 != 0 {
+				return fmt.Sprintf("a-key-longer-than-16-bytes-%d", k)
+			}
+			return strconv.Itoa(k)
+		}
+		unkey := func(s string) int {
+			if n, err := strconv.Atoi(s); err == nil {
+				return n
+			}
+			var n int
+			if _, err := fmt.Sscanf(s, "a-key-longer-than-16-bytes-%d", &n); err != nil {
+				panic(err)
+			}
+			return n
+		}
+		id := func(v int) int { return v }
+		dec := func(v int, ok bool) (int, bool) { return v, ok }
+		runLin(t, mapSpec(2, func() mapboxed.IntMap {
+			return mapboxed.New(ftutils.NewMap[string, int](), key, unkey, id, dec)
+		}))
 	})
 }
