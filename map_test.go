@@ -98,6 +98,15 @@ var mapVariants = []mapVariant{
 	{"int32-keys-collide", func() mapIntLike {
 		return newMapKeyed(ftutils.NewMap[int32, int](), func(c int) int32 { return int32(c) }, mapID, mapIDOk, mapCollideHomeBits, mapCollideHomeTags)
 	}},
+	// String keys (slot reuse; Load's string path): short ones, hashed
+	// and compared by their words, and with every third key past 16
+	// bytes (maphash and memequal), on one chain's few tags.
+	{"string-keys", func() mapIntLike {
+		return newMapKeyed(ftutils.NewMap[string, int](), mapStrCand, mapID, mapIDOk, 0, 0)
+	}},
+	{"string-keys-collide", func() mapIntLike {
+		return newMapKeyed(ftutils.NewMap[string, int](), mapStrCand, mapID, mapIDOk, mapCollideTagBits, mapCollideTagTags)
+	}},
 	// Interface values (slot reuse; replaced in place while the dynamic
 	// type stays, under the group's odd sequence count when it changes).
 	{"boxed", func() mapIntLike {
@@ -116,6 +125,15 @@ var mapVariants = []mapVariant{
 	{"anykey-string-collide", func() mapIntLike {
 		return newMapKeyed(ftutils.NewMap[any, string](), func(c int) any { return c }, mapboxed.Str, mapboxed.Unstr, mapCollideTagBits, mapCollideTagTags)
 	}},
+}
+
+// mapStrCand is the string key candidate c: up to 8 bytes, or 25 for
+// every third c (past mapHashShort's 16).
+func mapStrCand(c int) string {
+	if c%3 == 0 {
+		return fmt.Sprintf("long-key-%016d", c)
+	}
+	return "k" + strconv.Itoa(c)
 }
 
 // mapCollide returns whether a key's hash in m agrees with first's on bits
