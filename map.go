@@ -486,12 +486,14 @@ func (m *Map[K, V]) Delete(k K) { m.LoadAndDelete(k) }
 // interface value whose dynamic type is not comparable.
 func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
 	mapCheckComparable(m.t.Load(), old, "CompareAndSwap")
-	if cur, ok := m.Load(k); !ok || any(cur) != any(old) {
+	// After a Load that found k, m has a table (it never goes back to
+	// nil).
+	if cur, ok := m.Load(k); !ok || !mapValEqual(m.t.Load().anyVal, cur, old) {
 		return false
 	}
 	t, home, h := m.lock(k)
 	s, g, i := t.locate(home, k, h)
-	if s == nil || any(mapLoadVal(t.vmode, &s.val)) != any(old) {
+	if s == nil || !mapValEqual(t.anyVal, mapLoadVal(t.vmode, &s.val), old) {
 		home.mu.Unlock()
 		return false
 	}
@@ -504,12 +506,14 @@ func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
 // when it panics.
 func (m *Map[K, V]) CompareAndDelete(k K, old V) (deleted bool) {
 	mapCheckComparable(m.t.Load(), old, "CompareAndDelete")
-	if cur, ok := m.Load(k); !ok || any(cur) != any(old) {
+	// After a Load that found k, m has a table (it never goes back to
+	// nil).
+	if cur, ok := m.Load(k); !ok || !mapValEqual(m.t.Load().anyVal, cur, old) {
 		return false
 	}
 	t, home, h := m.lock(k)
 	s, g, i := t.locate(home, k, h)
-	if s == nil || any(mapLoadVal(t.vmode, &s.val)) != any(old) {
+	if s == nil || !mapValEqual(t.anyVal, mapLoadVal(t.vmode, &s.val), old) {
 		home.mu.Unlock()
 		return false
 	}
@@ -794,6 +798,26 @@ func mapValCmpOf[V any]() mapValCmp {
 // V must be comparable, and if V is an interface type, so must old's
 // dynamic type (like sync.Map, a struct holding an uncomparable interface
 // value still panics later, in the runtime's ==). t may be nil.
+// mapValEqual is any(a) == any(b), the comparison of CompareAndSwap and
+// CompareAndDelete, with the common case of Map[K, any] holding ints
+// written out (anyVal: V is the empty interface): equal type words, and
+// the ints their data words point to, instead of runtime.efaceeq's call
+// and the int type's equal function's behind it. Values of other types,
+// or of two types, compare as before (with its panic for a non-comparable
+// dynamic type).
+func mapValEqual[V any](anyVal bool, a, b V) bool {
+	if anyVal {
+		ta := *mapTypeWord(&a)
+		if ta != *mapTypeWord(&b) {
+			return false
+		}
+		if ta == mapIntType {
+			return *(*int)(*mapDataWord(&a)) == *(*int)(*mapDataWord(&b))
+		}
+	}
+	return any(a) == any(b)
+}
+
 func mapCheckComparable[K comparable, V any](t *mapTable[K, V], old V, op string) {
 	var c mapValCmp
 	var zero V

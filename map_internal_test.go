@@ -862,3 +862,43 @@ func TestMapStringKeysSameTag(t *testing.T) {
 		}
 	}
 }
+
+// TestMapValEqual: mapValEqual agrees with any(a) == any(b) on every pair
+// of a set of values (ints small and large, which the runtime boxes
+// differently, the same number as other integer types, nil, strings,
+// pointers, structs), and panics where it does (two slices).
+func TestMapValEqual(t *testing.T) {
+	type myInt int
+	x, y := 1, 1
+	vals := []any{0, 1, 255, 256, -1, 1 << 30, int64(1), int32(1), myInt(1), uint(1), nil, "1", "", &x, &y, struct{ a, b int }{1, 2}, struct{ a, b int }{1, 3}, 1.0}
+	for _, a := range vals {
+		for _, b := range vals {
+			// Copies: equal ints boxed apart, so that the data words differ.
+			a2, b2 := a, b
+			if i, ok := a.(int); ok {
+				a2 = any(i + 0)
+			}
+			if got, want := mapValEqual(true, a2, b2), a == b; got != want {
+				t.Errorf("mapValEqual(%T(%v), %T(%v)) = %v; want %v", a, a, b, b, got, want)
+			}
+			if got, want := mapValEqual(false, a2, b2), a == b; got != want {
+				t.Errorf("mapValEqual(false, %T(%v), %T(%v)) = %v; want %v", a, a, b, b, got, want)
+			}
+		}
+	}
+	for _, i := range []int{300, 1 << 30} {
+		p, q := any(i), any(i)
+		if *mapDataWord(&p) == *mapDataWord(&q) {
+			t.Fatalf("two boxes of %d share a data word; the test needs them apart", i)
+		}
+		if !mapValEqual(true, p, q) {
+			t.Errorf("mapValEqual(%d, %d) = false, from two boxes", i, i)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("mapValEqual of two slices did not panic")
+		}
+	}()
+	mapValEqual[any](true, []int{1}, []int{1})
+}

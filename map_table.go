@@ -231,9 +231,10 @@ type mapParams struct {
 	reuse bool
 	// intWord and strWord: 8-byte integer or string keys with one-word
 	// values in a reuse table; anyKey: K is the empty interface, in a
-	// reuse table (Load's fast paths).
-	intWord, strWord, anyKey bool
-	vcmp                     mapValCmp
+	// reuse table (Load's fast paths); anyVal: V is the empty interface
+	// (mapValEqual).
+	intWord, strWord, anyKey, anyVal bool
+	vcmp                             mapValCmp
 	// floor is the fewest groups a shrink leaves (WithMapShards).
 	floor int
 }
@@ -249,6 +250,7 @@ func newMapParams[K comparable, V any](floor int) mapParams {
 		intWord: word == mapKey64 && vmode == mapValWord && reuse,
 		strWord: word == mapKeyString && vmode == mapValWord && reuse,
 		anyKey:  reuse && reflect.TypeFor[K]() == reflect.TypeFor[any](),
+		anyVal:  reflect.TypeFor[V]() == reflect.TypeFor[any](),
 		vcmp:    mapValCmpOf[V](),
 		floor:   floor,
 	}
