@@ -794,10 +794,6 @@ func mapValCmpOf[V any]() mapValCmp {
 	return mapValNotComparable
 }
 
-// mapCheckComparable panics unless values like old can be compared with ==:
-// V must be comparable, and if V is an interface type, so must old's
-// dynamic type (like sync.Map, a struct holding an uncomparable interface
-// value still panics later, in the runtime's ==). t may be nil.
 // mapValEqual is any(a) == any(b), the comparison of CompareAndSwap and
 // CompareAndDelete, with the common case of Map[K, any] holding ints
 // written out (anyVal: V is the empty interface): equal type words, and
@@ -818,6 +814,10 @@ func mapValEqual[V any](anyVal bool, a, b V) bool {
 	return any(a) == any(b)
 }
 
+// mapCheckComparable panics unless values like old can be compared with ==:
+// V must be comparable, and if V is an interface type, so must old's
+// dynamic type (like sync.Map, a struct holding an uncomparable interface
+// value still panics later, in the runtime's ==). t may be nil.
 func mapCheckComparable[K comparable, V any](t *mapTable[K, V], old V, op string) {
 	var c mapValCmp
 	var zero V
