@@ -252,14 +252,13 @@ func (m *Map[K, V]) Load(k K) (v V, ok bool) {
 		// two words are compared only after the check of seq.
 		ks := *(*string)(unsafe.Pointer(&k))
 		kp, kn := unsafe.Pointer(unsafe.StringData(ks)), len(ks)
-		// Keys up to 16 bytes: mapHashShort written out (two calls deep
-		// otherwise), and its words kept to compare slot keys with.
+		// Keys up to 16 bytes: mapHashShort inline (as a call it is two
+		// calls deep), its words kept to compare slot keys with.
 		short := mapShortStrLoads && kn <= mapShortStr
 		var h, a, b uint64
 		if short {
 			a, b = mapShortWords(kp, kn)
-			hi, lo := bits.Mul64(a^t.hs.s0, b^t.hs.s1)
-			h = mapMix(hi^lo^uint64(kn), t.hs.s0, t.hs.s1)
+			h = mapHashWords(a, b, kn, t.hs.s0, t.hs.s1)
 		} else {
 			h = mapHashString(&t.hs, ks)
 		}
@@ -488,12 +487,12 @@ func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
 	mapCheckComparable(m.t.Load(), old, "CompareAndSwap")
 	// After a Load that found k, m has a table (it never goes back to
 	// nil).
-	if cur, ok := m.Load(k); !ok || !mapValEqual(m.t.Load().anyVal, cur, old) {
+	if cur, ok := m.Load(k); !ok || !mapValEqual(m.t.Load().vmode, cur, old) {
 		return false
 	}
 	t, home, h := m.lock(k)
 	s, g, i := t.locate(home, k, h)
-	if s == nil || !mapValEqual(t.anyVal, mapLoadVal(t.vmode, &s.val), old) {
+	if s == nil || !mapValEqual(t.vmode, mapLoadVal(t.vmode, &s.val), old) {
 		home.mu.Unlock()
 		return false
 	}
@@ -508,12 +507,12 @@ func (m *Map[K, V]) CompareAndDelete(k K, old V) (deleted bool) {
 	mapCheckComparable(m.t.Load(), old, "CompareAndDelete")
 	// After a Load that found k, m has a table (it never goes back to
 	// nil).
-	if cur, ok := m.Load(k); !ok || !mapValEqual(m.t.Load().anyVal, cur, old) {
+	if cur, ok := m.Load(k); !ok || !mapValEqual(m.t.Load().vmode, cur, old) {
 		return false
 	}
 	t, home, h := m.lock(k)
 	s, g, i := t.locate(home, k, h)
-	if s == nil || !mapValEqual(t.anyVal, mapLoadVal(t.vmode, &s.val), old) {
+	if s == nil || !mapValEqual(t.vmode, mapLoadVal(t.vmode, &s.val), old) {
 		home.mu.Unlock()
 		return false
 	}
@@ -796,13 +795,14 @@ func mapValCmpOf[V any]() mapValCmp {
 
 // mapValEqual is any(a) == any(b), the comparison of CompareAndSwap and
 // CompareAndDelete, with the common case of Map[K, any] holding ints
-// written out (anyVal: V is the empty interface): equal type words, and
-// the ints their data words point to, instead of runtime.efaceeq's call
-// and the int type's equal function's behind it. Values of other types,
-// or of two types, compare as before (with its panic for a non-comparable
-// dynamic type).
-func mapValEqual[V any](anyVal bool, a, b V) bool {
-	if anyVal {
+// written out: for an interface V (mode mapValTyped), equal type (or itab)
+// words, and for ints the ints their data words point to, instead of
+// runtime.efaceeq's call and the int type's equal function's behind it.
+// An itab never equals int's type word, so values of a non-empty
+// interface type, or of other types, compare as before (with its panic
+// for a non-comparable dynamic type).
+func mapValEqual[V any](mode mapValMode, a, b V) bool {
+	if mode == mapValTyped {
 		ta := *mapTypeWord(&a)
 		if ta != *mapTypeWord(&b) {
 			return false

@@ -878,11 +878,11 @@ func TestMapValEqual(t *testing.T) {
 			if i, ok := a.(int); ok {
 				a2 = any(i + 0)
 			}
-			if got, want := mapValEqual(true, a2, b2), a == b; got != want {
+			if got, want := mapValEqual(mapValTyped, a2, b2), a == b; got != want {
 				t.Errorf("mapValEqual(%T(%v), %T(%v)) = %v; want %v", a, a, b, b, got, want)
 			}
-			if got, want := mapValEqual(false, a2, b2), a == b; got != want {
-				t.Errorf("mapValEqual(false, %T(%v), %T(%v)) = %v; want %v", a, a, b, b, got, want)
+			if got, want := mapValEqual(mapValInline, a2, b2), a == b; got != want {
+				t.Errorf("mapValEqual(mapValInline, %T(%v), %T(%v)) = %v; want %v", a, a, b, b, got, want)
 			}
 		}
 	}
@@ -891,7 +891,7 @@ func TestMapValEqual(t *testing.T) {
 		if *mapDataWord(&p) == *mapDataWord(&q) {
 			t.Fatalf("two boxes of %d share a data word; the test needs them apart", i)
 		}
-		if !mapValEqual(true, p, q) {
+		if !mapValEqual(mapValTyped, p, q) {
 			t.Errorf("mapValEqual(%d, %d) = false, from two boxes", i, i)
 		}
 	}
@@ -900,5 +900,5 @@ func TestMapValEqual(t *testing.T) {
 			t.Errorf("mapValEqual of two slices did not panic")
 		}
 	}()
-	mapValEqual[any](true, []int{1}, []int{1})
+	mapValEqual[any](mapValTyped, []int{1}, []int{1})
 }

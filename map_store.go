@@ -17,12 +17,13 @@ import (
 //     slot, then (after the seq bump) the release of the slot's pointer
 //     words;
 //   - a value replaced in place (mapStoreVal: one word, an integer or an
-//     interface's data word).
+//     interface's data word);
+//   - a value of another dynamic type, both words written while the
+//     group's seq is odd (mapStoreWords, which also does insert's fills).
 //
 // Every other write stays atomic: the seq adds and counts (locked
-// read-modify-writes), chain links, a value of another dynamic type
-// written while seq is odd (mapStoreWords, rare), and the append-only
-// tables' tombstones.
+// read-modify-writes), chain links, and the append-only tables'
+// tombstones.
 //
 // On amd64 and 386 the locked stores are plain stores. The argument:
 //   - x86 makes one processor's stores visible to every other in program
@@ -32,18 +33,21 @@ import (
 //   - The compiler keeps the stores in program order: stores and atomic
 //     operations are all on one memory chain in its SSA, and each store
 //     here is one aligned MOV (checked in Go 1.26.8's amd64 assembly of
-//     insert, remove, release and mapStoreVal; re-check it when the
+//     insert, remove, release, setVal and mapStoreVal; re-check it when the
 //     toolchain changes, as no test can catch a change: x86 cannot show
 //     the failure, and -race builds the atomic variant).
 //   - Publication (insert): a reader that sees the control byte sees the
 //     fills before it, as with an atomic store.
-//   - Stale readers (a look-up that loaded seq before a delete's seq bump
-//     and may still read the slot): the bump is a locked instruction that
-//     comes before every later store to the slot (in one goroutine's
-//     program order, or through the lock between two), so a reader that
-//     sees any later word (a released nil, a refill) sees the bumped seq
-//     when it loads seq again, and throws the words away. A stale reader
-//     dereferences nothing it loaded before that check.
+//   - Stale readers (a look-up that loaded seq before a delete's seq bump,
+//     or before the odd bump of a value's rewrite, and may still read the
+//     slot): the bump is a locked instruction that comes before every
+//     later store to the slot (in one goroutine's program order, or
+//     through the lock between two), so a reader that sees any later word
+//     (a released nil, a refill, a rewritten word) sees the bumped seq
+//     when it loads seq again, and throws the words away. A reader that
+//     loads the odd seq waits; one that loads the even seq after the
+//     rewrite's second add sees both words. A stale reader dereferences
+//     nothing it loaded before that check.
 //   - Freeing (remove): the control word store is followed by the seq
 //     bump, a locked instruction that drains the store buffer, so it is
 //     ordered as the atomic store (an XCHG) was.

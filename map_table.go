@@ -44,10 +44,10 @@ import (
 //     pointer words (release); a value of the same dynamic type (or a word
 //     value) is replaced by one word store. Those stores are locked
 //     stores: plain on amd64 and 386, atomic elsewhere (map_store.go
-//     argues it). An interface value of another dynamic type is written
-//     atomically while seq is odd (add 1 before, 1 after). An overflow
-//     group that a delete empties may be dropped from the chain (unlink;
-//     its own next pointer stays, for readers inside it).
+//     argues it), as are the two words of an interface value of another
+//     dynamic type, written while seq is odd (add 1 before, 1 after). An
+//     overflow group that a delete empties may be dropped from the chain
+//     (unlink; its own next pointer stays, for readers inside it).
 //   - Readers load seq (retrying while it is odd), scan the chain with
 //     atomic loads, and use a matched slot's words only if seq is unchanged
 //     afterwards: a freed slot may have been refilled with another key
@@ -149,7 +149,8 @@ func mapHash[K comparable](hs *mapHasher, k K) uint64 {
 
 // mapHashString hashes a string key: up to mapShortStr bytes by
 // mapHashShort, longer ones by maphash.String (the runtime's AES hash on
-// x86 and arm64). Load's string path computes the same hash written out.
+// x86 and arm64). Load's string path computes the same hash inline, by
+// mapShortWords and mapHashWords.
 func mapHashString(hs *mapHasher, s string) uint64 {
 	if n := len(s); mapShortStrLoads && n <= mapShortStr {
 		return mapHashShort(unsafe.Pointer(unsafe.StringData(s)), n, hs.s0, hs.s1)
@@ -179,6 +180,12 @@ const mapShortStrLoads = runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64"
 // (TestMapStringHashSpread checks the spread of similar keys).
 func mapHashShort(p unsafe.Pointer, n int, s0, s1 uint64) uint64 {
 	a, b := mapShortWords(p, n)
+	return mapHashWords(a, b, n, s0, s1)
+}
+
+// mapHashWords is mapHashShort given the words of a string of n bytes
+// (Load's string path calls it with the words it keeps).
+func mapHashWords(a, b uint64, n int, s0, s1 uint64) uint64 {
 	hi, lo := bits.Mul64(a^s0, b^s1)
 	return mapMix(hi^lo^uint64(n), s0, s1)
 }
@@ -231,10 +238,9 @@ type mapParams struct {
 	reuse bool
 	// intWord and strWord: 8-byte integer or string keys with one-word
 	// values in a reuse table; anyKey: K is the empty interface, in a
-	// reuse table (Load's fast paths); anyVal: V is the empty interface
-	// (mapValEqual).
-	intWord, strWord, anyKey, anyVal bool
-	vcmp                             mapValCmp
+	// reuse table (Load's fast paths).
+	intWord, strWord, anyKey bool
+	vcmp                     mapValCmp
 	// floor is the fewest groups a shrink leaves (WithMapShards).
 	floor int
 }
@@ -250,7 +256,6 @@ func newMapParams[K comparable, V any](floor int) mapParams {
 		intWord: word == mapKey64 && vmode == mapValWord && reuse,
 		strWord: word == mapKeyString && vmode == mapValWord && reuse,
 		anyKey:  reuse && reflect.TypeFor[K]() == reflect.TypeFor[any](),
-		anyVal:  reflect.TypeFor[V]() == reflect.TypeFor[any](),
 		vcmp:    mapValCmpOf[V](),
 		floor:   floor,
 	}
@@ -345,12 +350,14 @@ func (m *Map[K, V]) lock(k K) (*mapTable[K, V], *mapGroup[K, V], uint64) {
 
 // locate finds k in home's chain: its slot, group and index, or the first
 // free slot (fg, fi; fi < 0 if none). The caller holds home.mu, so keys
-// are stable and read plainly.
+// are stable and read plainly. For Map[any, V] and an int key d, slot keys
+// are compared by their type word and the int their data word points to,
+// as in loadAnyInt, instead of by interface equality (runtime.efaceeq and
+// a call through the type's equal function, per candidate slot).
 func (t *mapTable[K, V]) locate(home *mapGroup[K, V], k K, h uint64) (s *mapSlot[K, V], fg *mapGroup[K, V], fi int) {
+	d, anyInt := 0, false
 	if t.anyKey {
-		if d, isInt := any(k).(int); isInt {
-			return t.locateAnyInt(home, d, h)
-		}
+		d, anyInt = any(k).(int)
 	}
 	tag := mapLSBs * (mapMetaFull | h&0x7f)
 	fi = -1
@@ -358,31 +365,12 @@ func (t *mapTable[K, V]) locate(home *mapGroup[K, V], k K, h uint64) (s *mapSlot
 		c := g.ctrl.Load()
 		for w := mapMatchZero(c^tag) & mapUsed; w != 0; w &= w - 1 {
 			i := bits.TrailingZeros64(w) >> 3
-			if s := g.slot(i); s.key == k {
-				return s, g, i
-			}
-		}
-		if fi < 0 {
-			if f := t.free(c); f != 0 {
-				fg, fi = g, bits.TrailingZeros64(f)>>3
-			}
-		}
-	}
-	return nil, fg, fi
-}
-
-// locateAnyInt is locate for Map[any, V] and an int key d: slot keys are
-// compared by their type word and the int their data word points to, as
-// in loadAnyInt, instead of by interface equality (runtime.efaceeq and a
-// call through the type's equal function, per candidate slot).
-func (t *mapTable[K, V]) locateAnyInt(home *mapGroup[K, V], d int, h uint64) (s *mapSlot[K, V], fg *mapGroup[K, V], fi int) {
-	tag := mapLSBs * (mapMetaFull | h&0x7f)
-	fi = -1
-	for g := home; g != nil; g = g.next.Load() {
-		c := g.ctrl.Load()
-		for w := mapMatchZero(c^tag) & mapUsed; w != 0; w &= w - 1 {
-			i := bits.TrailingZeros64(w) >> 3
-			if s := g.slot(i); *mapTypeWord(&s.key) == mapIntType && *(*int)(*mapDataWord(&s.key)) == d {
+			s := g.slot(i)
+			if anyInt {
+				if *mapTypeWord(&s.key) == mapIntType && *(*int)(*mapDataWord(&s.key)) == d {
+					return s, g, i
+				}
+			} else if s.key == k {
 				return s, g, i
 			}
 		}
@@ -468,7 +456,7 @@ func (t *mapTable[K, V]) insert(home, fg *mapGroup[K, V], fi int, k K, v V, h ui
 	lockedStoreUint32(&fg.hb[fi], uint32(h>>7)) // Range reads it lock-free
 	if t.reuse {
 		mapFillKey(t.hs.word, &s.key, k)
-		mapFillWords(t.vmode, &s.val, v)
+		mapStoreWords(t.vmode, &s.val, v)
 	} else {
 		// Never used in this table: nobody reads it before the
 		// control word store below publishes it.
@@ -1009,29 +997,13 @@ func mapLoadVal[V any](mode mapValMode, p *V) V {
 	return *p
 }
 
-// mapStoreWords writes v into the value at p of a published slot whose
-// home group's seq is odd (a value of another dynamic type), every word
-// atomically: the type and data words in mapValTyped mode (see mapLoadVal
-// for the layout); the mapValWord branch is for completeness, as
-// mapStoreVal always replaces a word value in place. The caller holds the
-// home group's lock.
+// mapStoreWords writes v's words into the value or key at p, by locked
+// stores (map_store.go), the caller holding the home group's lock: insert
+// filling a free slot before the control word store that publishes it,
+// and setVal rewriting a published value of another dynamic type while
+// the group's seq is odd. The layouts are mapLoadVal's: one word in
+// mapValWord mode, the type and data words in mapValTyped mode.
 func mapStoreWords[T any](mode mapValMode, p *T, v T) {
-	switch mode {
-	case mapValWord:
-		(*atomic.Uint64)(unsafe.Pointer(p)).Store(*(*uint64)(unsafe.Pointer(&v)))
-	case mapValTyped:
-		atomic.StorePointer(mapTypeWord(p), *mapTypeWord(&v))
-		atomic.StorePointer(mapDataWord(p), *mapDataWord(&v))
-	default:
-		panic("ftutils: internal error: mapStoreWords on an inline layout")
-	}
-}
-
-// mapFillWords writes v into the value or key at p of a free slot that
-// insert is filling, before the control word store that publishes it, by
-// locked stores (map_store.go), in the layouts of mapStoreWords. The
-// caller holds the home group's lock.
-func mapFillWords[T any](mode mapValMode, p *T, v T) {
 	switch mode {
 	case mapValWord:
 		lockedStoreUint64((*uint64)(unsafe.Pointer(p)), *(*uint64)(unsafe.Pointer(&v)))
@@ -1039,7 +1011,7 @@ func mapFillWords[T any](mode mapValMode, p *T, v T) {
 		lockedStorePointer(mapTypeWord(p), *mapTypeWord(&v))
 		lockedStorePointer(mapDataWord(p), *mapDataWord(&v))
 	default:
-		panic("ftutils: internal error: mapFillWords on an inline layout")
+		panic("ftutils: internal error: mapStoreWords on an inline layout")
 	}
 }
 
@@ -1113,13 +1085,13 @@ func mapLoadString[K comparable](p *K) K {
 func mapFillKey[K comparable](word mapKeyWord, p *K, k K) {
 	switch word {
 	case mapKey64:
-		mapFillWords(mapValWord, p, k)
+		mapStoreWords(mapValWord, p, k)
 	case mapKeyString:
 		w, src := (*mapWord2)(unsafe.Pointer(p)), (*mapWord2)(unsafe.Pointer(&k))
 		lockedStorePointer(&w.p, src.p)
 		lockedStoreUintptr(&w.n, src.n)
 	case mapKeyIface:
-		mapFillWords(mapValTyped, p, k)
+		mapStoreWords(mapValTyped, p, k)
 	default:
 		panic("ftutils: internal error: mapFillKey on a key type that cannot be reused")
 	}

@@ -2307,7 +2307,8 @@ func TestMapIfaceIntKeysCollide(t *testing.T) {
 			}
 			used[a], used[b] = true, true
 			// T(x) first: the int's Store then meets T(x)'s slot in
-			// the locked look-up (locateAnyInt) and must pass it by.
+			// the locked look-up (locate, comparing int keys by type word and
+			// value) and must pass it by.
 			keys = append(keys, b, a)
 			break
 		}
