@@ -34,7 +34,12 @@ import (
 // until none is left (so that one call costs time proportional to the
 // map, like a rebuild), every other write that meets the resize moves 16
 // groups first and then goes on, and reads follow moved groups to the new
-// table without waiting.
+// table without waiting. On Linux, the write that starts a resize asks the
+// kernel to map a new table of 1 MiB or more in one system call,
+// madvise(MADV_POPULATE_WRITE), instead of a page fault per page as the
+// moves write it (docs/benchmarks/map.md, round 14); it changes no memory
+// and is ignored where the kernel lacks it. Build with -tags
+// ftutils_nopopulate to leave it out.
 //
 // Consistency: every single-key operation is linearizable. Len, Range, All,
 // Keys, Values, Snapshot and Equal are weakly consistent, as in [sync.Map]
@@ -434,10 +439,21 @@ func (m *Map[K, V]) Swap(k K, v V) (prev V, loaded bool) {
 	s, g, i := t.locate(home, k, h)
 	if s != nil {
 		prev = mapLoadVal(t.vmode, &s.val)
-		m.unlock(t, home, h, t.setVal(home, g, i, k, v, h), !t.reuse)
+		// unlock written out here and below: a call the compiler does
+		// not inline (see lock).
+		chained := t.setVal(home, g, i, k, v, h)
+		home.mu.Unlock()
+		if chained || !t.reuse {
+			m.hint(t, h, chained)
+		}
 		return prev, true
 	}
-	m.unlock(t, home, h, t.insert(home, g, i, k, v, h), false)
+	if t.insert(home, g, i, k, v, h) {
+		home.mu.Unlock()
+		m.hint(t, h, true)
+	} else {
+		home.mu.Unlock()
+	}
 	return prev, false
 }
 
@@ -454,7 +470,12 @@ func (m *Map[K, V]) LoadOrStore(k K, v V) (actual V, loaded bool) {
 		home.mu.Unlock()
 		return old, true
 	}
-	m.unlock(t, home, h, t.insert(home, fg, fi, k, v, h), false)
+	if t.insert(home, fg, fi, k, v, h) {
+		home.mu.Unlock()
+		m.hint(t, h, true)
+	} else {
+		home.mu.Unlock()
+	}
 	return v, false
 }
 
@@ -472,7 +493,8 @@ func (m *Map[K, V]) LoadAndDelete(k K) (v V, loaded bool) {
 	}
 	v = mapLoadVal(t.vmode, &s.val)
 	t.remove(home, g, i, h)
-	m.unlock(t, home, h, false, true)
+	home.mu.Unlock()
+	m.hint(t, h, false)
 	return v, true
 }
 
@@ -484,7 +506,9 @@ func (m *Map[K, V]) Delete(k K) { m.LoadAndDelete(k) }
 // [sync.Map] does: it panics if V is not comparable, or if old is an
 // interface value whose dynamic type is not comparable.
 func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
-	mapCheckComparable(m.t.Load(), old, "CompareAndSwap")
+	if t := m.t.Load(); !t.cmpChecked(old) {
+		mapCheckComparable(t, old, "CompareAndSwap")
+	}
 	// After a Load that found k, m has a table (it never goes back to
 	// nil).
 	if cur, ok := m.Load(k); !ok || !mapValEqual(m.t.Load().vmode, cur, old) {
@@ -496,7 +520,11 @@ func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
 		home.mu.Unlock()
 		return false
 	}
-	m.unlock(t, home, h, t.setVal(home, g, i, k, new, h), !t.reuse)
+	chained := t.setVal(home, g, i, k, new, h)
+	home.mu.Unlock()
+	if chained || !t.reuse {
+		m.hint(t, h, chained)
+	}
 	return true
 }
 
@@ -504,7 +532,9 @@ func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
 // it did. Values are compared as in [Map.CompareAndSwap], which documents
 // when it panics.
 func (m *Map[K, V]) CompareAndDelete(k K, old V) (deleted bool) {
-	mapCheckComparable(m.t.Load(), old, "CompareAndDelete")
+	if t := m.t.Load(); !t.cmpChecked(old) {
+		mapCheckComparable(t, old, "CompareAndDelete")
+	}
 	// After a Load that found k, m has a table (it never goes back to
 	// nil).
 	if cur, ok := m.Load(k); !ok || !mapValEqual(m.t.Load().vmode, cur, old) {
@@ -517,7 +547,8 @@ func (m *Map[K, V]) CompareAndDelete(k K, old V) (deleted bool) {
 		return false
 	}
 	t.remove(home, g, i, h)
-	m.unlock(t, home, h, false, true)
+	home.mu.Unlock()
+	m.hint(t, h, false)
 	return true
 }
 
@@ -812,6 +843,15 @@ func mapValEqual[V any](mode mapValMode, a, b V) bool {
 		}
 	}
 	return any(a) == any(b)
+}
+
+// cmpChecked reports whether mapCheckComparable would find old comparable
+// without a reflect call: V is comparable, or an interface whose value's
+// dynamic type is the one checked last: inline, where mapCheckComparable
+// is a call (CompareAndSwap's rows of Go's workloads 3–9 % faster,
+// docs/benchmarks/map.md round 14). t may be nil.
+func (t *mapTable[K, V]) cmpChecked(old V) bool {
+	return t != nil && (t.vcmp == mapValComparable || t.vcmp == mapValIface && t.cmpType.Load() == (*byte)(*mapTypeWord(&old)))
 }
 
 // mapCheckComparable panics unless values like old can be compared with ==:

@@ -902,3 +902,155 @@ func TestMapValEqual(t *testing.T) {
 	}()
 	mapValEqual[any](mapValTyped, []int{1}, []int{1})
 }
+
+// TestMapLockHash: the hash that lock computes written out for integer
+// keys and ints in interface keys is mapHash's (a key's writes and its
+// lock-free look-ups must meet in one home group), for keys of every kind,
+// in a map's first table and in its tables after Clear, growth and
+// shrinking (which keep the map's seeds).
+func TestMapLockHash(t *testing.T) {
+	big := int(^uint(0) >> 1) // the largest int (1<<31 - 1 on 32-bit platforms)
+	anyKeys := []any{0, 1, -1, 255, 256, big, -big - 1, int64(7), uint(7), int32(7), "x", "a longer string key", 3.5, struct{ a, b int }{1, 2}, nil}
+	id := func(i int) int { return i }
+	testMapLockHash(t, NewMap[any, int](), anyKeys, func(i int) any { return 1000 + i }, id)
+	// A reuse table on 32-bit platforms too (Map[any, int]'s 4-byte
+	// values are not one word there).
+	testMapLockHash(t, NewMap[any, any](), anyKeys, func(i int) any { return 1000 + i }, func(i int) any { return i })
+	testMapLockHash(t, NewMap[int, int](), []int{0, 1, -1, 255, 256, big, -big - 1}, func(i int) int { return 1000 + i }, id)
+	testMapLockHash(t, NewMap[uint64, int](), []uint64{0, 1, 1 << 63}, func(i int) uint64 { return uint64(1000 + i) }, id)
+	testMapLockHash(t, NewMap[int32, int](), []int32{0, 1, -1}, func(i int) int32 { return int32(1000 + i) }, id)
+	testMapLockHash(t, NewMap[string, int](), []string{"", "k", "key-12345", "a key longer than sixteen bytes"}, strconv.Itoa, id)
+	testMapLockHash(t, NewMap[[2]int, int](), [][2]int{{0, 0}, {1, 2}}, func(i int) [2]int { return [2]int{i, 1000} }, id)
+}
+
+// testMapLockHash checks keys, and grows m with filler keys key(0),
+// key(1), ... (none of them among keys).
+func testMapLockHash[K comparable, V any](t *testing.T, m *Map[K, V], keys []K, key func(int) K, val func(int) V) {
+	t.Helper()
+	first := m.table().hs
+	check := func(when string) {
+		t.Helper()
+		if m.t.Load().hs != first {
+			t.Fatalf("%T %s: the table's hasher changed", m, when)
+		}
+		for i, k := range keys {
+			want := mapHash(&first, k)
+			_, home, h := m.lock(k)
+			home.mu.Unlock()
+			if h != want {
+				t.Errorf("%T %s: lock(%v) hashed %#x; mapHash says %#x", m, when, k, h, want)
+			}
+			m.Store(k, val(i))
+			if _, ok := m.Load(k); !ok {
+				t.Errorf("%T %s: Load(%v) after Store found nothing", m, when, k)
+			}
+		}
+	}
+	check("at first")
+	m.Clear()
+	check("after the first Clear")
+	for i := range 5000 {
+		m.Store(key(i), val(i))
+	}
+	grown := len(m.t.Load().groups)
+	check("after growing")
+	for i := range 5000 {
+		m.Delete(key(i))
+	}
+	if len(m.t.Load().groups) >= grown {
+		t.Fatalf("%T: the map did not shrink from %d groups", m, grown)
+	}
+	check("after shrinking")
+	m.Clear()
+	check("after Clear")
+}
+
+// TestMapPageRange: the pages mapPopulate populates lie within its range.
+func TestMapPageRange(t *testing.T) {
+	for _, c := range []struct{ p, n, ps, start, end uintptr }{
+		{0x1000, 0x3000, 0x1000, 0x1000, 0x4000},
+		{0x1001, 0x3000, 0x1000, 0x2000, 0x4000},
+		{0x1000, 0x2fff, 0x1000, 0x1000, 0x3000},
+		{0x1008, 0x1ff0, 0x1000, 0x2000, 0x2000}, // inside two pages, no whole one
+		{0x1008, 0x10, 0x1000, 0x2000, 0x1000},
+		{0x1000, 0, 0x1000, 0x1000, 0x1000},
+		{0x10000, 0x30000, 0x10000, 0x10000, 0x40000},
+		{0x10010, 0x30000, 0x10000, 0x20000, 0x40000},
+	} {
+		start, end := mapPageRange(c.p, c.n, c.ps)
+		if start != c.start || end != c.end {
+			t.Errorf("mapPageRange(%#x, %#x, %#x) = %#x, %#x; want %#x, %#x", c.p, c.n, c.ps, start, end, c.start, c.end)
+		}
+		if end > start && (start < c.p || end > c.p+c.n || start%c.ps != 0 || end%c.ps != 0) {
+			t.Errorf("mapPageRange(%#x, %#x, %#x) = %#x, %#x: not whole pages within the range", c.p, c.n, c.ps, start, end)
+		}
+	}
+}
+
+// TestMapPopulate: populating a range changes no byte of it or of the
+// memory around it, for ranges of any alignment and length, on pages
+// never written (two in three) and written ones alike.
+func TestMapPopulate(t *testing.T) {
+	buf := make([]uint64, 1<<20) // 8 MB: a large object, of fresh pages at first
+	want := func(i int) uint64 {
+		if i%(3*512) == 0 || i%(3*512) == 700 {
+			return uint64(i)*0x9E3779B97F4A7C15 | 1
+		}
+		return 0
+	}
+	for i := range buf {
+		if x := want(i); x != 0 {
+			buf[i] = x
+		}
+	}
+	for _, r := range [][2]int{{0, len(buf)}, {1, 1000}, {3, 5}, {1000, 600000}, {len(buf) - 1, len(buf)}, {7, 7}} {
+		_ = mapPopulate(unsafe.Pointer(&buf[r[0]]), uintptr(r[1]-r[0])*8) // its error: map_populate_linux_test.go
+	}
+	for i, x := range buf {
+		if x != want(i) {
+			t.Fatalf("buf[%d] = %#x after mapPopulate; want %#x", i, x, want(i))
+		}
+	}
+}
+
+// TestMapGrowPopulated: a Map[any, any] grown past mapPopulateMin by two
+// writers, so that its last resizes populate their new tables
+// (mapPopulate), while a reader checks that every key it finds holds its
+// own value; afterwards every key is present with its value. Run in every
+// mode (-short and -race included): the tests that grow maps further are
+// scaled down there.
+func TestMapGrowPopulated(t *testing.T) {
+	m := NewMap[any, any]()
+	const writers, per = 2, 30000
+	var done atomic.Int64
+	var bad atomic.Int64
+	stress.Run(writers+1, func(g int) {
+		if g == writers {
+			for i := 0; done.Load() < writers; i = (i + 7919) % (writers * per) {
+				if v, ok := m.Load(i); ok && v != any(-i) {
+					bad.Add(1)
+				}
+			}
+			return
+		}
+		for i := g * per; i < (g+1)*per; i++ {
+			m.Store(i, -i)
+		}
+		done.Add(1)
+	})
+	if bad.Load() != 0 {
+		t.Fatalf("%d Loads found a key with another key's value", bad.Load())
+	}
+	tab := m.t.Load()
+	if sz := uintptr(len(tab.groups)) * unsafe.Sizeof(tab.groups[0]); sz < 2*mapPopulateMin {
+		t.Fatalf("the table has %d bytes; want at least %d (two resizes that populate)", sz, 2*mapPopulateMin)
+	}
+	for i := range writers * per {
+		if v, ok := m.Load(i); !ok || v != any(-i) {
+			t.Fatalf("Load(%d) = %v, %v; want %d, true", i, v, ok, -i)
+		}
+	}
+	if n := m.Len(); n != writers*per {
+		t.Fatalf("Len() = %d; want %d", n, writers*per)
+	}
+}

@@ -92,6 +92,9 @@ const (
 	// same size, which drops its tombstones) when they fill more than
 	// 1/mapDeadDen of its slots.
 	mapDeadDen = 4
+	// mapPopulateMin is the size in bytes of the smallest new table
+	// whose pages a resize populates in one system call (mapPopulate).
+	mapPopulateMin = 1 << 20
 )
 
 // mapGroup is a home group (groups[i] of a table) or an overflow group
@@ -332,8 +335,27 @@ func (t *mapTable[K, V]) loadKey(s *mapSlot[K, V]) K {
 // helping a resize in progress with one chunk, and returns the table, the
 // group and k's hash.
 func (m *Map[K, V]) lock(k K) (*mapTable[K, V], *mapGroup[K, V], uint64) {
-	t := m.table()
-	h := mapHash(&t.hs, k)
+	t := m.t.Load()
+	if t == nil {
+		t = m.table()
+	}
+	// The integer keys' hash inline, and table()'s fast path: calls the
+	// compiler does not inline (with unlock written out in the write
+	// methods, a Swap of a present key in Go's workloads got 1.19x
+	// faster; docs/benchmarks/map.md, round 14).
+	var h uint64
+	d, isInt := 0, false
+	if t.anyKey {
+		d, isInt = any(k).(int)
+	}
+	switch {
+	case t.hs.word == mapKey64:
+		h = mapMix(*(*uint64)(unsafe.Pointer(&k)), t.hs.s0, t.hs.s1)
+	case isInt:
+		h = mapMix(uint64(d), t.hs.s0, t.hs.s1)
+	default:
+		h = mapHash(&t.hs, k)
+	}
 	for {
 		if t.next.Load() != nil {
 			t.help(false)
@@ -351,13 +373,15 @@ func (m *Map[K, V]) lock(k K) (*mapTable[K, V], *mapGroup[K, V], uint64) {
 // locate finds k in home's chain: its slot, group and index, or the first
 // free slot (fg, fi; fi < 0 if none). The caller holds home.mu, so keys
 // are stable and read plainly. For Map[any, V] and an int key d, slot keys
-// are compared by their type word and the int their data word points to,
-// as in loadAnyInt, instead of by interface equality (runtime.efaceeq and
-// a call through the type's equal function, per candidate slot).
+// are compared by their type word and then their data word (the same box)
+// or the int it points to, as in loadAnyInt, instead of by interface
+// equality (runtime.efaceeq and a call through the type's equal function,
+// per candidate slot).
 func (t *mapTable[K, V]) locate(home *mapGroup[K, V], k K, h uint64) (s *mapSlot[K, V], fg *mapGroup[K, V], fi int) {
-	d, anyInt := 0, false
+	d, kp, anyInt := 0, unsafe.Pointer(nil), false
 	if t.anyKey {
 		d, anyInt = any(k).(int)
+		kp = *mapDataWord(&k)
 	}
 	tag := mapLSBs * (mapMetaFull | h&0x7f)
 	fi = -1
@@ -367,7 +391,7 @@ func (t *mapTable[K, V]) locate(home *mapGroup[K, V], k K, h uint64) (s *mapSlot
 			i := bits.TrailingZeros64(w) >> 3
 			s := g.slot(i)
 			if anyInt {
-				if *mapTypeWord(&s.key) == mapIntType && *(*int)(*mapDataWord(&s.key)) == d {
+				if p := *mapDataWord(&s.key); *mapTypeWord(&s.key) == mapIntType && (p == kp || *(*int)(p) == d) {
 					return s, g, i
 				}
 			} else if s.key == k {
@@ -547,11 +571,16 @@ func (t *mapTable[K, V]) unlink(home, g *mapGroup[K, V]) {
 // stripe, its share of the thresholds; resize sums them all.
 func (m *Map[K, V]) unlock(t *mapTable[K, V], home *mapGroup[K, V], h uint64, chained, removed bool) {
 	home.mu.Unlock()
+	if chained || removed {
+		m.hint(t, h, chained)
+	}
+}
+
+// hint is unlock's resize check, after a write that chained a group (grow
+// if chained) or removed or replaced an entry (shrink or compact).
+func (m *Map[K, V]) hint(t *mapTable[K, V], h uint64, chained bool) {
 	if chained {
 		m.resize(t, true)
-		return
-	}
-	if !removed {
 		return
 	}
 	st, share := t.stripe(h), int64(len(t.groups)*mapGroupSlots)
@@ -585,7 +614,17 @@ func (m *Map[K, V]) resize(t *mapTable[K, V], grow bool) {
 	if !t.resizing.CompareAndSwap(false, true) {
 		return
 	}
-	t.next.Store(newMapTable[K, V](size, t.mapParams))
+	nt := newMapTable[K, V](size, t.mapParams)
+	// Only for groups of up to 1 KiB, a quarter of the smallest page:
+	// every page of the new table then gets entries (even a halved
+	// table, the sparsest, about one per group), so none is mapped for
+	// nothing.
+	if sz := uintptr(size) * unsafe.Sizeof(nt.groups[0]); sz >= mapPopulateMin && unsafe.Sizeof(nt.groups[0]) <= 1024 {
+		// Before the migration writes it, and before the collector
+		// scans it if it can: see mapPopulate.
+		_ = mapPopulate(unsafe.Pointer(&nt.groups[0]), sz)
+	}
+	t.next.Store(nt)
 	t.help(true)
 	for t.moved.Load() < t.units() {
 		runtime.Gosched() // another migrator is finishing its chunk
@@ -1144,6 +1183,12 @@ func mapMix(x, s0, s1 uint64) uint64 {
 	hi, lo := bits.Mul64(x^s0, s1)
 	h := (hi ^ lo) * (s0 | 1)
 	return h ^ h>>32
+}
+
+// mapPageRange returns the whole pages of size ps (a power of two) that lie
+// within the n bytes at address p: [start, end), empty if end <= start.
+func mapPageRange(p, n, ps uintptr) (start, end uintptr) {
+	return (p + ps - 1) &^ (ps - 1), (p + n) &^ (ps - 1)
 }
 
 // mapSetByte returns the control word meta of slot p's group with slot p's
