@@ -439,21 +439,14 @@ func (m *Map[K, V]) Swap(k K, v V) (prev V, loaded bool) {
 	s, g, i := t.locate(home, k, h)
 	if s != nil {
 		prev = mapLoadVal(t.vmode, &s.val)
-		// unlock written out here and below: a call the compiler does
-		// not inline (see lock).
 		chained := t.setVal(home, g, i, k, v, h)
 		home.mu.Unlock()
-		if chained || !t.reuse {
-			m.hint(t, h, chained)
-		}
+		m.written(t, h, chained, !t.reuse)
 		return prev, true
 	}
-	if t.insert(home, g, i, k, v, h) {
-		home.mu.Unlock()
-		m.hint(t, h, true)
-	} else {
-		home.mu.Unlock()
-	}
+	chained := t.insert(home, g, i, k, v, h)
+	home.mu.Unlock()
+	m.written(t, h, chained, false)
 	return prev, false
 }
 
@@ -470,12 +463,9 @@ func (m *Map[K, V]) LoadOrStore(k K, v V) (actual V, loaded bool) {
 		home.mu.Unlock()
 		return old, true
 	}
-	if t.insert(home, fg, fi, k, v, h) {
-		home.mu.Unlock()
-		m.hint(t, h, true)
-	} else {
-		home.mu.Unlock()
-	}
+	chained := t.insert(home, fg, fi, k, v, h)
+	home.mu.Unlock()
+	m.written(t, h, chained, false)
 	return v, false
 }
 
@@ -494,7 +484,7 @@ func (m *Map[K, V]) LoadAndDelete(k K) (v V, loaded bool) {
 	v = mapLoadVal(t.vmode, &s.val)
 	t.remove(home, g, i, h)
 	home.mu.Unlock()
-	m.hint(t, h, false)
+	m.written(t, h, false, true)
 	return v, true
 }
 
@@ -522,9 +512,7 @@ func (m *Map[K, V]) CompareAndSwap(k K, old, new V) (swapped bool) {
 	}
 	chained := t.setVal(home, g, i, k, new, h)
 	home.mu.Unlock()
-	if chained || !t.reuse {
-		m.hint(t, h, chained)
-	}
+	m.written(t, h, chained, !t.reuse)
 	return true
 }
 
@@ -548,7 +536,7 @@ func (m *Map[K, V]) CompareAndDelete(k K, old V) (deleted bool) {
 	}
 	t.remove(home, g, i, h)
 	home.mu.Unlock()
-	m.hint(t, h, false)
+	m.written(t, h, false, true)
 	return true
 }
 
@@ -580,19 +568,22 @@ func (m *Map[K, V]) Compute(k K, f func(old V, loaded bool) (V, ComputeOp)) (act
 	nv, op := f(old, s != nil)
 	switch op {
 	case ComputeStore:
+		var chained, replaced bool
 		if s != nil {
-			locked = false
-			m.unlock(t, home, h, t.setVal(home, g, i, k, nv, h), !t.reuse)
-			return nv, true
+			chained, replaced = t.setVal(home, g, i, k, nv, h), !t.reuse
+		} else {
+			chained = t.insert(home, g, i, k, nv, h)
 		}
 		locked = false
-		m.unlock(t, home, h, t.insert(home, g, i, k, nv, h), false)
+		home.mu.Unlock()
+		m.written(t, h, chained, replaced)
 		return nv, true
 	case ComputeDelete:
 		if s != nil {
 			t.remove(home, g, i, h)
 			locked = false
-			m.unlock(t, home, h, false, true)
+			home.mu.Unlock()
+			m.written(t, h, false, true)
 		}
 		var zero V
 		return zero, false

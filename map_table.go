@@ -340,20 +340,16 @@ func (m *Map[K, V]) lock(k K) (*mapTable[K, V], *mapGroup[K, V], uint64) {
 		t = m.table()
 	}
 	// The integer keys' hash inline, and table()'s fast path: calls the
-	// compiler does not inline (with unlock written out in the write
-	// methods, a Swap of a present key in Go's workloads got 1.19x
-	// faster; docs/benchmarks/map.md, round 14).
+	// compiler does not inline (with written in place of unlock, a Swap
+	// of a present key in Go's workloads got 1.19x faster;
+	// docs/benchmarks/map.md, round 14). mapHash has the same cases; it
+	// stays a call, as Load's generic path calls it too.
 	var h uint64
-	d, isInt := 0, false
-	if t.anyKey {
-		d, isInt = any(k).(int)
-	}
-	switch {
-	case t.hs.word == mapKey64:
+	if t.hs.word == mapKey64 {
 		h = mapMix(*(*uint64)(unsafe.Pointer(&k)), t.hs.s0, t.hs.s1)
-	case isInt:
+	} else if d, isInt := t.anyInt(k); isInt {
 		h = mapMix(uint64(d), t.hs.s0, t.hs.s1)
-	default:
+	} else {
 		h = mapHash(&t.hs, k)
 	}
 	for {
@@ -370,6 +366,17 @@ func (m *Map[K, V]) lock(k K) (*mapTable[K, V], *mapGroup[K, V], uint64) {
 	}
 }
 
+// anyInt returns the int in k if K is the empty interface (in a reuse
+// table: anyKey) and k holds an int: the keys of lock's and locate's fast
+// paths for Map[any, V] used like sync.Map.
+func (t *mapTable[K, V]) anyInt(k K) (int, bool) {
+	if !t.anyKey {
+		return 0, false
+	}
+	d, ok := any(k).(int)
+	return d, ok
+}
+
 // locate finds k in home's chain: its slot, group and index, or the first
 // free slot (fg, fi; fi < 0 if none). The caller holds home.mu, so keys
 // are stable and read plainly. For Map[any, V] and an int key d, slot keys
@@ -378,10 +385,10 @@ func (m *Map[K, V]) lock(k K) (*mapTable[K, V], *mapGroup[K, V], uint64) {
 // equality (runtime.efaceeq and a call through the type's equal function,
 // per candidate slot).
 func (t *mapTable[K, V]) locate(home *mapGroup[K, V], k K, h uint64) (s *mapSlot[K, V], fg *mapGroup[K, V], fi int) {
-	d, kp, anyInt := 0, unsafe.Pointer(nil), false
-	if t.anyKey {
-		d, anyInt = any(k).(int)
-		kp = *mapDataWord(&k)
+	d, anyInt := t.anyInt(k)
+	var kp unsafe.Pointer
+	if anyInt {
+		kp = *mapDataWord(&k) // K is an interface: two words
 	}
 	tag := mapLSBs * (mapMetaFull | h&0x7f)
 	fi = -1
@@ -565,19 +572,22 @@ func (t *mapTable[K, V]) unlink(home, g *mapGroup[K, V]) {
 	}
 }
 
-// unlock releases home and considers a resize: if an insert chained a new
-// group, or if a delete or replacement may have left the table mostly
-// empty or (append-only) full of tombstones. The hints look at one
-// stripe, its share of the thresholds; resize sums them all.
-func (m *Map[K, V]) unlock(t *mapTable[K, V], home *mapGroup[K, V], h uint64, chained, removed bool) {
-	home.mu.Unlock()
+// written considers a resize after a write, which the caller has made
+// and then released home for: if an insert chained a new group (grow),
+// or if a delete (removed) or replacement (removed in an append-only
+// table, which keeps a tombstone) may have left the table mostly empty or
+// full of tombstones. It is small enough for the compiler to inline (the
+// write methods release home.mu themselves for the same reason:
+// sync.Mutex.Unlock's inlined body is too big to share a helper with it),
+// so that most writes call nothing here.
+func (m *Map[K, V]) written(t *mapTable[K, V], h uint64, chained, removed bool) {
 	if chained || removed {
 		m.hint(t, h, chained)
 	}
 }
 
-// hint is unlock's resize check, after a write that chained a group (grow
-// if chained) or removed or replaced an entry (shrink or compact).
+// hint is written's resize check. The hints look at one stripe, its share
+// of the thresholds; resize sums them all.
 func (m *Map[K, V]) hint(t *mapTable[K, V], h uint64, chained bool) {
 	if chained {
 		m.resize(t, true)
