@@ -9,51 +9,59 @@ usage:
 Each file of DIR is one process. A row's ratio is taken within a process
 (both maps ran back to back in it), then the median over processes.
 Prints the geomean of the medians and the rows whose median, or whose
-interval's upper end, is below 0.9."""
+interval's upper end, is below 0.9. The intervals are per row: with 88
+rows checked at once, some interval will miss its median by chance, so
+"every interval above 0.9" describes the data; it is not a joint test."""
 import collections, glob, math, re, statistics, sys
 
 
 def binom_cdf(k, n):
+    """P(Binomial(n, 1/2) <= k)."""
     return sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n
 
 
-def median_ci(xs, conf=0.95):
-    """Indices j < k (0-based) with P(x_(j) <= median <= x_(k)) >= conf."""
-    xs, n = sorted(xs), len(xs)
-    a = (1 - conf) / 2
+def ci_index(n, conf=0.95):
+    """The largest 0-based j with P(Bin(n, 1/2) <= j) <= (1-conf)/2, or 0."""
     j = 0
-    while j + 1 < n and binom_cdf(j, n) <= a:
+    while j + 1 < n and binom_cdf(j, n) <= (1 - conf) / 2:
         j += 1
-    j = max(j - 1, 0)
-    k = n - 1 - j
-    return xs[j], xs[k]
+    return max(j - 1, 0)
+
+
+def median_ci(xs, conf=0.95):
+    """(x_j, x_{n-1-j}) of the sorted values: the median lies below x_j
+    with probability P(Bin(n, 1/2) <= j), and above x_{n-1-j} with the
+    same probability."""
+    xs, n = sorted(xs), len(xs)
+    j = ci_index(n, conf)
+    return xs[j], xs[n - 1 - j]
 
 
 def coverage(n):
     """The interval's actual coverage for n values: below 95 % only for
     n <= 5, where it is the whole range."""
-    j = 0
-    while j + 1 < n and binom_cdf(j, n) <= 0.025:
-        j += 1
-    j = max(j - 1, 0)
-    return 1 - 2 * binom_cdf(j, n)  # P(median below the j-th smallest) = P(Bin(n, 1/2) <= j)
+    return 1 - 2 * binom_cdf(ci_index(n), n)
 
 
-def main():
-    mode, d, impl = sys.argv[1], sys.argv[2], sys.argv[3]
-    base = sys.argv[4] if len(sys.argv) > 4 else ('sync.Map' if mode == 'sync' else 'xsync')
+def ratios(mode, d, impl, base=None):
+    """{row: [base time / impl time, one per process]} for the files of d."""
+    base = base or ('sync.Map' if mode == 'sync' else 'xsync')
     if mode == 'sync':
         line_re = re.compile(r'^BenchmarkMap_SyncMapWorkloads/op=(\w+)/impl=([\w.]+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op')
+
         def parse(m):
             return m.group(1) + (m.group(3) or ''), m.group(2), float(m.group(4))
-    else:
+    elif mode == 'typed':
         line_re = re.compile(r'^Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op')
+
         def parse(m):
             name = m.group(1) + (m.group(2) or '')
             im = re.search(r'/impl=([^/-]+)', name)
             if not im:
                 return None
             return re.sub(r'/impl=[^/-]+', '', name), im.group(1), float(m.group(3))
+    else:
+        sys.exit(f"medci.py: mode {mode!r}: want sync or typed")
     rat = collections.defaultdict(list)
     files = sorted(glob.glob(f"{d}/*.txt"))
     for fn in files:
@@ -65,23 +73,34 @@ def main():
         for row, x in cur.items():
             if impl in x and base in x:
                 rat[row].append(x[base] / x[impl])
-    print(f"{len(files)} processes; {base} time / {impl} time")
-    if files and coverage(len(files)) < 0.95:
-        print(f"(with {len(files)} processes the interval is the whole range and covers "
-              f"the median with probability {coverage(len(files)):.0%} only)")
+    if not rat:
+        sys.exit(f"medci.py: no rows with both {impl!r} and {base!r} in {len(files)} files of {d!r}")
+    return rat, len(files), base
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    mode, d, impl = sys.argv[1], sys.argv[2], sys.argv[3]
+    rat, nfiles, base = ratios(mode, d, impl, sys.argv[4] if len(sys.argv) > 4 else None)
+    print(f"{nfiles} processes; {base} time / {impl} time")
     print(f"{'row':44s} {'median':>7s} {'95% CI':>13s} {'n':>3s} {'<0.9':>5s}")
-    meds, low, sure = [], [], []
+    meds, low, sure, small = [], [], [], False
     for row in sorted(rat):
         xs = rat[row]
         med = statistics.median(xs)
         lo, hi = median_ci(xs)
         meds.append(med)
         below = sum(x < 0.9 for x in xs)
-        print(f"{row:44s} {med:7.3f}  [{lo:5.3f},{hi:5.3f}] {len(xs):3d} {below:5d}")
+        mark = '*' if coverage(len(xs)) < 0.95 else ' '
+        small |= mark == '*'
+        print(f"{row:44s} {med:7.3f}  [{lo:5.3f},{hi:5.3f}]{mark}{len(xs):3d} {below:5d}")
         if med < 0.9:
             low.append(row)
         if hi < 0.9:
             sure.append(row)
+    if small:
+        print("* fewer than 6 values: the interval is the whole range and covers the median with less than 95 %")
     g = math.exp(sum(map(math.log, meds)) / len(meds))
     print(f"geomean of medians {g:.3f} over {len(meds)} rows; "
           f"median below 0.9: {low or 'none'}; whole interval below 0.9: {sure or 'none'}")

@@ -1,37 +1,63 @@
 """A/B of two builds over interleaved pairs of processes of the typed
-benchmark: DIR/O/i.txt and DIR/N/i.txt ran back to back. Per row and
-pair, (xsync time / ftutils time) in N over the same in O (above 1: N
-gains on xsync.Map), with the median's 95 % interval (medci.py), and the
-median of ftutils' own time in O over N.
+benchmark (bench/'s BenchmarkMap, rows with impl=ftutils and impl=xsync):
+DIR/O/NAME.txt and DIR/N/NAME.txt ran back to back. Per row and pair,
+(xsync time / ftutils time) in N over the same in O (above 1: N gains on
+xsync.Map), with the median's 95 % interval (medci.py), and the median
+of ftutils' own time in O over N. For Go's sync.Map workloads, compare
+`medci.py sync DIR/O ftutils.Map` with the same for DIR/N instead.
 
 usage: pairratio.py DIR"""
-import re,glob,statistics,sys,math,collections,os
+import collections, glob, math, os, re, statistics, sys
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from medci import median_ci
-d=sys.argv[1]
-line_re=re.compile(r'^Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op')
+from medci import median_ci  # noqa: E402
+
+line_re = re.compile(r'^Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op')
+
+
 def parse(fn):
-    cur=collections.defaultdict(dict)
-    for l in open(fn):
-        m=line_re.match(l)
-        if not m: continue
-        name=m.group(1)+(m.group(2) or '')
-        im=re.search(r'/impl=([^/-]+)',name)
-        cur[re.sub(r'/impl=[^/-]+','',name)][im.group(1)]=float(m.group(3))
+    cur = collections.defaultdict(dict)
+    for line in open(fn):
+        m = line_re.match(line)
+        if not m:
+            continue
+        name = m.group(1) + (m.group(2) or '')
+        im = re.search(r'/impl=([^/-]+)', name)
+        if im:
+            cur[re.sub(r'/impl=[^/-]+', '', name)][im.group(1)] = float(m.group(3))
     return cur
-rr=collections.defaultdict(list); tr=collections.defaultdict(list)
-for f in sorted(glob.glob(d+'/O/*.txt')):
-    n=f.replace('/O/','/N/')
-    if not os.path.exists(n): continue
-    o,nn=parse(f),parse(n)
-    for row in o:
-        if row in nn:
-            rr[row].append((nn[row]['xsync']/nn[row]['ftutils'])/(o[row]['xsync']/o[row]['ftutils']))
-            tr[row].append(o[row]['ftutils']/nn[row]['ftutils'])
-print('row  ratio-of-ratios (N/O, >1 = N better vs xsync)   ftutils time O/N')
-lg=[];lg2=[]
-for row in sorted(rr):
-    a=statistics.median(rr[row]); b=statistics.median(tr[row]); lg.append(math.log(a)); lg2.append(math.log(b))
-    lo,hi=median_ci(rr[row])
-    print('%-40s %.3f [%.3f,%.3f]   %.3f'%(row,a,lo,hi,b))
-print('geomean %.3f   %.3f'%(math.exp(sum(lg)/len(lg)),math.exp(sum(lg2)/len(lg2))))
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    d = sys.argv[1]
+    rr, tr = collections.defaultdict(list), collections.defaultdict(list)
+    pairs = 0
+    for f in sorted(glob.glob(os.path.join(d, 'O', '*.txt'))):
+        n = os.path.join(d, 'N', os.path.basename(f))
+        if not os.path.exists(n):
+            print(f"no N file for {f}: skipped", file=sys.stderr)
+            continue
+        o, nn = parse(f), parse(n)
+        pairs += 1
+        for row in o:
+            if row in nn and {'xsync', 'ftutils'} <= o[row].keys() and {'xsync', 'ftutils'} <= nn[row].keys():
+                rr[row].append((nn[row]['xsync'] / nn[row]['ftutils']) / (o[row]['xsync'] / o[row]['ftutils']))
+                tr[row].append(o[row]['ftutils'] / nn[row]['ftutils'])
+    if not rr:
+        sys.exit(f"pairratio.py: no typed rows with ftutils and xsync in both builds under {d!r}")
+    print(f"{pairs} pairs")
+    print(f"{'row':40s} {'N/O vs xsync':>12s} {'95% CI':>15s}  ftutils time O/N")
+    lg, lg2 = [], []
+    for row in sorted(rr):
+        a, b = statistics.median(rr[row]), statistics.median(tr[row])
+        lg.append(math.log(a))
+        lg2.append(math.log(b))
+        lo, hi = median_ci(rr[row])
+        print(f"{row:40s} {a:12.3f}  [{lo:.3f},{hi:.3f}]  {b:.3f}")
+    print(f"geomean {math.exp(sum(lg) / len(lg)):.3f} (vs xsync)   {math.exp(sum(lg2) / len(lg2)):.3f} (own time)")
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,93 @@
+"""Issue #3's bars from one run of protocol.sh, by rules fixed before the
+run (this file):
+
+  1. Go's sync.Map workloads (OUT/sync): geomean of the 48 rows' medians
+     >= 1.5x sync.Map.
+  2. Typed rows (OUT/typed): geomean of the 40 rows' medians >= 1.1x
+     xsync.Map, and >= 2x sync.Map.
+  3. "None below 0.9x", for both sets: every row's median >= 0.9. A row
+     that the focused runs also measured (OUT/grow: the growth rows of
+     Go's workloads; OUT/load1k: the read-heavy typed rows of 1K keys) is
+     decided by the focused run, which has more processes; every other
+     row by the full run.
+  4. Read-only Load (OUT/loadro): the median over processes of ftutils.Map
+     time / plain Go map time <= 1.5, for 1K and 1M keys.
+
+The 95 % intervals of the medians (medci.py) are printed for reading;
+they decide nothing.
+
+usage: verdict.py OUT"""
+import math, os, re, statistics, sys, glob
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from medci import median_ci, ratios  # noqa: E402
+
+
+def geomean(xs):
+    return math.exp(sum(map(math.log, xs)) / len(xs))
+
+
+def meds(r):
+    return {row: statistics.median(xs) for row, xs in r.items()}
+
+
+def none_below(full, focus, name):
+    ok = True
+    for row in sorted(full):
+        src, xs = ('focused', focus[row]) if row in focus else ('full', full[row])
+        med = statistics.median(xs)
+        if med < 0.9:
+            lo, hi = median_ci(xs)
+            print(f"  {name}: {row} median {med:.3f} [{lo:.3f}, {hi:.3f}] over {len(xs)} ({src} run) is below 0.9")
+            ok = False
+    return ok
+
+
+def loadro(d):
+    rows = {}
+    for fn in sorted(glob.glob(f"{d}/*.txt")):
+        cur = {}
+        for line in open(fn):
+            m = re.match(r'BenchmarkMap_LoadReadOnly/keys=(\w+)/impl=(\S+?)\s+\d+\s+([\d.]+) ns/op', line)
+            if m:
+                cur.setdefault((m.group(1), m.group(2)), []).append(float(m.group(3)))
+        for k in ('1K', '1024K'):
+            if (k, 'ftutils.Map') in cur and (k, 'gomap') in cur:
+                rows.setdefault(k, []).append(statistics.median(cur[(k, 'ftutils.Map')]) /
+                                              statistics.median(cur[(k, 'gomap')]))
+    return {k: statistics.median(xs) for k, xs in rows.items()}
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    out = sys.argv[1]
+    sync, _, _ = ratios('sync', f"{out}/sync", 'ftutils.Map')
+    grow, _, _ = ratios('sync', f"{out}/grow", 'ftutils.Map')
+    typed, _, _ = ratios('typed', f"{out}/typed", 'ftutils')
+    typed_sm, _, _ = ratios('typed', f"{out}/typed", 'ftutils', 'sync.Map')
+    load1k, _, _ = ratios('typed', f"{out}/load1k", 'ftutils')
+    results = []
+    g = geomean(meds(sync).values())
+    results.append((f"Go's workloads geomean {g:.3f} over {len(sync)} rows >= 1.5", g >= 1.5))
+    ok = none_below(sync, grow, "Go's workloads")
+    results.append(("Go's workloads: no row's median below 0.9", ok))
+    g = geomean(meds(typed).values())
+    results.append((f"typed geomean vs xsync.Map {g:.3f} over {len(typed)} rows >= 1.1", g >= 1.1))
+    ok = none_below(typed, load1k, "typed")
+    results.append(("typed: no row's median below 0.9", ok))
+    g = geomean(meds(typed_sm).values())
+    results.append((f"typed geomean vs sync.Map {g:.3f} >= 2", g >= 2))
+    lr = loadro(f"{out}/loadro")
+    for k in ('1K', '1024K'):
+        if k in lr:
+            results.append((f"read-only Load keys={k}: time ratio {lr[k]:.3f} <= 1.5", lr[k] <= 1.5))
+        else:
+            results.append((f"read-only Load keys={k}: no data", False))
+    for text, ok in results:
+        print(("PASS  " if ok else "MISS  ") + text)
+    print("all bars pass" if all(ok for _, ok in results) else "some bar misses")
+
+
+if __name__ == '__main__':
+    main()
