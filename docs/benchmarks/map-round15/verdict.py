@@ -17,10 +17,12 @@ The 95 % intervals of the medians (medci.py) are printed for reading;
 they decide nothing.
 
 usage: verdict.py OUT"""
-import math, os, re, statistics, sys, glob
+import math, os, statistics, sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [here, os.path.join(here, '..', 'map-round11')]
 from medci import median_ci, ratios  # noqa: E402
+import loadratio  # noqa: E402
 
 
 def geomean(xs):
@@ -44,18 +46,7 @@ def none_below(full, focus, name):
 
 
 def loadro(d):
-    rows = {}
-    for fn in sorted(glob.glob(f"{d}/*.txt")):
-        cur = {}
-        for line in open(fn):
-            m = re.match(r'BenchmarkMap_LoadReadOnly/keys=(\w+)/impl=(\S+?)\s+\d+\s+([\d.]+) ns/op', line)
-            if m:
-                cur.setdefault((m.group(1), m.group(2)), []).append(float(m.group(3)))
-        for k in ('1K', '1024K'):
-            if (k, 'ftutils.Map') in cur and (k, 'gomap') in cur:
-                rows.setdefault(k, []).append(statistics.median(cur[(k, 'ftutils.Map')]) /
-                                              statistics.median(cur[(k, 'gomap')]))
-    return {k: statistics.median(xs) for k, xs in rows.items()}
+    return {k: statistics.median(xs) for k, xs in loadratio.ratios(d).items()}
 
 
 def main():
