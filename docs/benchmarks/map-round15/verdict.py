@@ -16,6 +16,12 @@ run (this file):
 The 95 % intervals of the medians (medci.py) are printed for reading;
 they decide nothing.
 
+Caveat, found by the one run of it (map.md, round 15, 8): rule 3 lets the
+focused run decide the growth rows, but they read lower inside the full
+suite (LoadOrStoreBalanced-2 0.839x there, 0.965x alone, in the same
+run), and the issue asks for the suite. A PASS here is not a pass of
+issue #3 while the two disagree.
+
 usage: verdict.py OUT"""
 import math, os, statistics, sys
 
