@@ -43,34 +43,34 @@ def coverage(n):
     return 1 - 2 * binom_cdf(ci_index(n), n)
 
 
+SYNC_RE = re.compile(r'^BenchmarkMap_SyncMapWorkloads/op=(\w+)/impl=([\w.]+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op')
+TYPED_RE = re.compile(r'^Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op')
+
+
+def parse_file(mode, fn):
+    """{row: {impl: ns/op}} of one process's output (mode sync or typed)."""
+    cur = collections.defaultdict(dict)
+    for line in open(fn):
+        if mode == 'sync':
+            if m := SYNC_RE.match(line):
+                cur[m.group(1) + (m.group(3) or '')][m.group(2)] = float(m.group(4))
+        elif mode == 'typed':
+            m = TYPED_RE.match(line)
+            name = m and m.group(1) + (m.group(2) or '')
+            if m and (im := re.search(r'/impl=([^/-]+)', name)):
+                cur[re.sub(r'/impl=[^/-]+', '', name)][im.group(1)] = float(m.group(3))
+        else:
+            sys.exit(f"medci.py: mode {mode!r}: want sync or typed")
+    return cur
+
+
 def ratios(mode, d, impl, base=None):
     """{row: [base time / impl time, one per process]} for the files of d."""
     base = base or ('sync.Map' if mode == 'sync' else 'xsync')
-    if mode == 'sync':
-        line_re = re.compile(r'^BenchmarkMap_SyncMapWorkloads/op=(\w+)/impl=([\w.]+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op')
-
-        def parse(m):
-            return m.group(1) + (m.group(3) or ''), m.group(2), float(m.group(4))
-    elif mode == 'typed':
-        line_re = re.compile(r'^Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op')
-
-        def parse(m):
-            name = m.group(1) + (m.group(2) or '')
-            im = re.search(r'/impl=([^/-]+)', name)
-            if not im:
-                return None
-            return re.sub(r'/impl=[^/-]+', '', name), im.group(1), float(m.group(3))
-    else:
-        sys.exit(f"medci.py: mode {mode!r}: want sync or typed")
     rat = collections.defaultdict(list)
     files = sorted(glob.glob(f"{d}/*.txt"))
     for fn in files:
-        cur = collections.defaultdict(dict)
-        for line in open(fn):
-            m = line_re.match(line)
-            if m and (p := parse(m)):
-                cur[p[0]][p[1]] = p[2]
-        for row, x in cur.items():
+        for row, x in parse_file(mode, fn).items():
             if impl in x and base in x:
                 rat[row].append(x[base] / x[impl])
     if not rat:

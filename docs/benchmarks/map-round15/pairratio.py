@@ -7,26 +7,10 @@ of ftutils' own time in O over N. For Go's sync.Map workloads, compare
 `medci.py sync DIR/O ftutils.Map` with the same for DIR/N instead.
 
 usage: pairratio.py DIR"""
-import collections, glob, math, os, re, statistics, sys
+import collections, glob, math, os, statistics, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from medci import median_ci  # noqa: E402
-
-line_re = re.compile(r'^Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op')
-
-
-def parse(fn):
-    cur = collections.defaultdict(dict)
-    for line in open(fn):
-        m = line_re.match(line)
-        if not m:
-            continue
-        name = m.group(1) + (m.group(2) or '')
-        im = re.search(r'/impl=([^/-]+)', name)
-        if im:
-            cur[re.sub(r'/impl=[^/-]+', '', name)][im.group(1)] = float(m.group(3))
-    return cur
-
+from medci import median_ci, parse_file  # noqa: E402
 
 def main():
     if len(sys.argv) != 2:
@@ -39,7 +23,7 @@ def main():
         if not os.path.exists(n):
             print(f"no N file for {f}: skipped", file=sys.stderr)
             continue
-        o, nn = parse(f), parse(n)
+        o, nn = parse_file('typed', f), parse_file('typed', n)
         pairs += 1
         for row in o:
             if row in nn and {'xsync', 'ftutils'} <= o[row].keys() and {'xsync', 'ftutils'} <= nn[row].keys():
