@@ -987,30 +987,38 @@ func TestMapPageRange(t *testing.T) {
 	}
 }
 
-// TestMapPopulate: populating a range changes no byte of it or of the
-// memory around it, for ranges of any alignment and length, on pages
-// never written (two in three) and written ones alike.
+// TestMapPopulate: populating a range of zeros leaves it zeros and
+// changes no byte around it (the partial pages at its ends included), for
+// ranges of any alignment and length. (map_populate_linux_test.go tries
+// fresh, read and written pages.)
 func TestMapPopulate(t *testing.T) {
 	buf := make([]uint64, 1<<20) // 8 MB: a large object, of fresh pages at first
-	want := func(i int) uint64 {
-		if i%(3*512) == 0 || i%(3*512) == 700 {
-			return uint64(i)*0x9E3779B97F4A7C15 | 1
+	mark := func(i int) uint64 { return uint64(i)*0x9E3779B97F4A7C15 | 1 }
+	for _, r := range mapPopulateRanges(len(buf)) {
+		for i := range buf {
+			if i >= r[0] && i < r[1] {
+				buf[i] = 0
+			} else {
+				buf[i] = mark(i)
+			}
 		}
-		return 0
-	}
-	for i := range buf {
-		if x := want(i); x != 0 {
-			buf[i] = x
-		}
-	}
-	for _, r := range [][2]int{{0, len(buf)}, {1, 1000}, {3, 5}, {1000, 600000}, {len(buf) - 1, len(buf)}, {7, 7}} {
 		_ = mapPopulate(unsafe.Pointer(&buf[r[0]]), uintptr(r[1]-r[0])*8) // its error: map_populate_linux_test.go
-	}
-	for i, x := range buf {
-		if x != want(i) {
-			t.Fatalf("buf[%d] = %#x after mapPopulate; want %#x", i, x, want(i))
+		for i, x := range buf {
+			want := mark(i)
+			if i >= r[0] && i < r[1] {
+				want = 0
+			}
+			if x != want {
+				t.Fatalf("range %v: buf[%d] = %#x after mapPopulate; want %#x", r, i, x, want)
+			}
 		}
 	}
+}
+
+// mapPopulateRanges are the ranges of words, [r[0], r[1]), of a buffer of
+// n words that the mapPopulate tests populate.
+func mapPopulateRanges(n int) [][2]int {
+	return [][2]int{{0, n}, {1, 1000}, {3, 5}, {1000, 600000}, {513, 3*512 + 5}, {n - 1, n}, {7, 7}}
 }
 
 // TestMapGrowPopulated: a Map[any, any] grown past mapPopulateMin by two

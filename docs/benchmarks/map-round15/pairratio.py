@@ -1,21 +1,24 @@
-"""A/B of two builds over interleaved pairs of processes of the typed
-benchmark (bench/'s BenchmarkMap, rows with impl=ftutils and impl=xsync):
-DIR/O/NAME.txt and DIR/N/NAME.txt ran back to back. Per row and pair,
-(xsync time / ftutils time) in N over the same in O (above 1: N gains on
-xsync.Map), with the median's 95 % interval (medci.py), and the median
-of ftutils' own time in O over N. For Go's sync.Map workloads, compare
-`medci.py sync DIR/O ftutils.Map` with the same for DIR/N instead.
+"""A/B of two builds over interleaved pairs of processes: DIR/O/NAME.txt
+and DIR/N/NAME.txt ran back to back. Typed mode (the default): bench/'s
+BenchmarkMap, rows with impl=ftutils and impl=xsync; sync mode: Go's
+sync.Map workloads, impl=ftutils.Map and impl=sync.Map. Per row and
+pair, (peer time / ftutils time) in N over the same in O (above 1: N
+gains on the peer), with the median's 95 % interval (medci.py), and the
+median of ftutils' own time in O over N.
 
-usage: pairratio.py DIR"""
+usage: pairratio.py [typed|sync] DIR"""
 import collections, glob, math, os, statistics, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from medci import median_ci, parse_file  # noqa: E402
 
 def main():
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    mode = args.pop(0) if len(args) == 2 else 'typed'
+    if len(args) != 1 or mode not in ('typed', 'sync'):
         sys.exit(__doc__)
-    d = sys.argv[1]
+    d = args[0]
+    peer, ft = ('xsync', 'ftutils') if mode == 'typed' else ('sync.Map', 'ftutils.Map')
     rr, tr = collections.defaultdict(list), collections.defaultdict(list)
     pairs = 0
     for f in sorted(glob.glob(os.path.join(d, 'O', '*.txt'))):
@@ -23,24 +26,24 @@ def main():
         if not os.path.exists(n):
             print(f"no N file for {f}: skipped", file=sys.stderr)
             continue
-        o, nn = parse_file('typed', f), parse_file('typed', n)
+        o, nn = parse_file(mode, f), parse_file(mode, n)
         pairs += 1
         for row in o:
-            if row in nn and {'xsync', 'ftutils'} <= o[row].keys() and {'xsync', 'ftutils'} <= nn[row].keys():
-                rr[row].append((nn[row]['xsync'] / nn[row]['ftutils']) / (o[row]['xsync'] / o[row]['ftutils']))
-                tr[row].append(o[row]['ftutils'] / nn[row]['ftutils'])
+            if row in nn and {peer, ft} <= o[row].keys() and {peer, ft} <= nn[row].keys():
+                rr[row].append((nn[row][peer] / nn[row][ft]) / (o[row][peer] / o[row][ft]))
+                tr[row].append(o[row][ft] / nn[row][ft])
     if not rr:
-        sys.exit(f"pairratio.py: no typed rows with ftutils and xsync in both builds under {d!r}")
+        sys.exit(f"pairratio.py: no {mode} rows with {ft} and {peer} in both builds under {d!r}")
     print(f"{pairs} pairs")
-    print(f"{'row':40s} {'N/O vs xsync':>12s} {'95% CI':>15s}  ftutils time O/N")
+    print(f"{'row':40s} {'N/O vs ' + peer:>15s} {'95% CI':>15s}  ftutils time O/N")
     lg, lg2 = [], []
     for row in sorted(rr):
         a, b = statistics.median(rr[row]), statistics.median(tr[row])
         lg.append(math.log(a))
         lg2.append(math.log(b))
         lo, hi = median_ci(rr[row])
-        print(f"{row:40s} {a:12.3f}  [{lo:.3f},{hi:.3f}]  {b:.3f}")
-    print(f"geomean {math.exp(sum(lg) / len(lg)):.3f} (vs xsync)   {math.exp(sum(lg2) / len(lg2)):.3f} (own time)")
+        print(f"{row:40s} {a:15.3f}  [{lo:.3f},{hi:.3f}]  {b:.3f}")
+    print(f"geomean {math.exp(sum(lg) / len(lg)):.3f} (vs {peer})   {math.exp(sum(lg2) / len(lg2)):.3f} (own time)")
 
 
 if __name__ == '__main__':

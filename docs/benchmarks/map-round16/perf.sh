@@ -1,0 +1,55 @@
+#!/bin/bash
+# perf.sh OUT: the round's profiles of LoadOrStoreBalanced (ftutils.Map) at
+# -cpu 2, b.N = 1M, for /tmp/sO.test and /tmp/sN.test: one row per process
+# with the collector off (1 pair) and on (3 pairs), and the suite's order
+# (the four LoadOrStoreBalanced rows at -cpu 1,2 in one process, 1 pair);
+# writes OUT/NAME.txt, perfcats.py's summary of each, and OUT/NAME.bench.txt,
+# the benchmark's lines; for the suite's order also the samples per 0.1 s
+# (NAME.windows.txt, to find the last row's window) and `perf script`'s
+# text, gzipped (NAME.script.txt.gz: `perfcats.py` reads it, with FROM TO).
+# The perf.data files stay in a temporary directory.
+set -euo pipefail
+out=$(mkdir -p "$1" && cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd /tmp
+row='Map_SyncMapWorkloads/op=LoadOrStoreBalanced/impl=ftutils.Map$'
+prof() { # NAME VAR=VALUE COMMAND ARGS...
+  local name=$1; shift
+  perf record -q -e cpu-clock -g -o "$tmp/$name.data" -- env "$@" 2>/dev/null | grep ns/op > "$out/$name.bench.txt" || true
+  perf script -i "$tmp/$name.data" -F tid,time,ip,sym 2>/dev/null > "$tmp/$name.txt"
+  python3 "$here/perfcats.py" "$tmp/$name.txt" > "$out/$name.txt"
+}
+for b in O N; do
+  prof gcoff-$b GOGC=off /tmp/s$b.test -test.run '^$' -test.bench "$row" -test.cpu 2 -test.benchtime 1000000x
+done
+for i in 1 2 3; do
+  for b in O N; do
+    prof gcon-$b-$i GOGC=100 /tmp/s$b.test -test.run '^$' -test.bench "$row" -test.cpu 2 -test.benchtime 1000000x
+  done
+done
+for b in O N; do
+  prof seq-$b GOGC=100 /tmp/s$b.test -test.run '^$' -test.bench 'Map_SyncMapWorkloads/op=LoadOrStoreBalanced/' -test.cpu 1,2 -test.benchtime 1000000x
+  gzip -9 -c "$tmp/seq-$b.txt" > "$out/seq-$b.script.txt.gz"
+  python3 - "$tmp/seq-$b.txt" > "$out/seq-$b.windows.txt" <<'PY'
+import collections, re, sys
+hdr = re.compile(r'^\s*(\d+)\s+([\d.]+):')
+ss, cur = [], None
+for line in open(sys.argv[1], errors='replace'):
+    if m := hdr.match(line):
+        cur = [float(m.group(2)), '']
+        ss.append(cur)
+    elif cur is not None:
+        cur[1] += line
+t0 = ss[0][0]
+b = collections.defaultdict(collections.Counter)
+for t, st in ss:
+    tag = ('ftutils' if re.search(r'ftutils\.\(\*(Map|mapTable)', st) else 'sync.Map' if 'HashTrieMap' in st
+           else 'collector' if re.search(r'gcBgMarkWorker|gcDrain', st) else 'other')
+    b[int((t - t0) / 0.1)][tag] += 1
+print("samples per 0.1 s by what their call chain holds (the rows run sync.Map, sync.Map-2, ftutils.Map, ftutils.Map-2)")
+for k in sorted(b):
+    print(f"{k / 10:5.1f} s", dict(b[k]))
+PY
+done
