@@ -28,14 +28,7 @@ func TestMapPopulateMaps(t *testing.T) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	const rusageThread = 1 // RUSAGE_THREAD
-	faults := func() int64 {
-		var ru syscall.Rusage
-		if err := syscall.Getrusage(rusageThread, &ru); err != nil {
-			t.Skipf("getrusage(RUSAGE_THREAD): %v", err)
-		}
-		return int64(ru.Minflt)
-	}
+	faults := func() int64 { return mapThreadFaults(t) }
 	ps := syscall.Getpagesize()
 	const n = 16 << 20
 	buf := make([]byte, n)
@@ -98,14 +91,7 @@ func TestMapResident(t *testing.T) {
 func TestMapPopulateStates(t *testing.T) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	const rusageThread = 1 // RUSAGE_THREAD
-	faults := func() int64 {
-		var ru syscall.Rusage
-		if err := syscall.Getrusage(rusageThread, &ru); err != nil {
-			t.Skipf("getrusage(RUSAGE_THREAD): %v", err)
-		}
-		return int64(ru.Minflt)
-	}
+	faults := func() int64 { return mapThreadFaults(t) }
 	ps := syscall.Getpagesize()
 	const words = 1 << 20
 	mark := func(i int) uint64 { return uint64(i)*0x9E3779B97F4A7C15 | 1 }
@@ -155,4 +141,17 @@ func TestMapPopulateStates(t *testing.T) {
 			runtime.KeepAlive(sink)
 		}
 	}
+}
+
+// mapThreadFaults returns the minor page faults of the calling thread so
+// far (the caller has locked itself to its thread), or skips the test if
+// the kernel cannot tell.
+func mapThreadFaults(t *testing.T) int64 {
+	t.Helper()
+	const rusageThread = 1 // RUSAGE_THREAD
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+		t.Skipf("getrusage(RUSAGE_THREAD): %v", err)
+	}
+	return int64(ru.Minflt)
 }

@@ -12,6 +12,17 @@ import collections, glob, math, os, statistics, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from medci import median_ci, parse_file  # noqa: E402
 
+def pair_files(d):
+    """The pairs (DIR/O/NAME.txt, DIR/N/NAME.txt) of d, by NAME; an O file
+    without its N file is skipped, with a line on stderr."""
+    for f in sorted(glob.glob(os.path.join(d, 'O', '*.txt'))):
+        n = os.path.join(d, 'N', os.path.basename(f))
+        if os.path.exists(n):
+            yield f, n
+        else:
+            print(f"no N file for {f}: skipped", file=sys.stderr)
+
+
 def main():
     args = sys.argv[1:]
     mode = args.pop(0) if len(args) == 2 else 'typed'
@@ -21,11 +32,7 @@ def main():
     peer, ft = ('xsync', 'ftutils') if mode == 'typed' else ('sync.Map', 'ftutils.Map')
     rr, tr = collections.defaultdict(list), collections.defaultdict(list)
     pairs = 0
-    for f in sorted(glob.glob(os.path.join(d, 'O', '*.txt'))):
-        n = os.path.join(d, 'N', os.path.basename(f))
-        if not os.path.exists(n):
-            print(f"no N file for {f}: skipped", file=sys.stderr)
-            continue
+    for f, n in pair_files(d):
         o, nn = parse_file(mode, f), parse_file(mode, n)
         pairs += 1
         for row in o:

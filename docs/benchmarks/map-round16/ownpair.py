@@ -6,10 +6,11 @@ for cpu-ns/op, with the median's distribution-free 95 % interval
 (../map-round15/medci.py), and each build's median ns/op.
 
 usage: ownpair.py DIR"""
-import collections, glob, os, re, statistics, sys
+import collections, os, re, statistics, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'map-round15'))
 from medci import median_ci  # noqa: E402
+from pairratio import pair_files  # noqa: E402
 
 ROW = re.compile(r'^Benchmark(\S+)\s+\d+\s+([\d.]+) ns/op\s+([\d.]+) cpu-ns/op')
 
@@ -26,11 +27,7 @@ def main():
     t, c = collections.defaultdict(list), collections.defaultdict(list)
     own = {'O': collections.defaultdict(list), 'N': collections.defaultdict(list)}
     pairs = 0
-    for f in sorted(glob.glob(os.path.join(d, 'O', '*.txt'))):
-        n = os.path.join(d, 'N', os.path.basename(f))
-        if not os.path.exists(n):
-            print(f"no N file for {f}: skipped", file=sys.stderr)
-            continue
+    for f, n in pair_files(d):
         o, nn = parse(f), parse(n)
         pairs += 1
         for row in o.keys() & nn.keys():
