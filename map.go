@@ -35,11 +35,11 @@ import (
 // map, like a rebuild), every other write that meets the resize moves 16
 // groups first and then goes on, and reads follow moved groups to the new
 // table without waiting. On Linux, the write that starts a resize asks the
-// kernel to map a new table of 1 MiB or more in one system call,
-// madvise(MADV_POPULATE_WRITE), instead of a page fault per page as the
-// moves write it (docs/benchmarks/map.md, round 14); it changes no memory
-// and is ignored where the kernel lacks it. Build with -tags
-// ftutils_nopopulate to leave it out.
+// kernel to map a new table of 1 MiB or more in a few system calls,
+// madvise(MADV_POPULATE_WRITE) 2 MiB at a time, instead of a page fault
+// per page as the moves write it (docs/benchmarks/map.md, rounds 14 and
+// 16); it changes no memory and is ignored where the kernel lacks it.
+// Build with -tags ftutils_nopopulate to leave it out.
 //
 // Consistency: every single-key operation is linearizable. Len, Range, All,
 // Keys, Values, Snapshot and Equal are weakly consistent, as in [sync.Map]

@@ -1002,7 +1002,7 @@ func TestMapPopulate(t *testing.T) {
 				buf[i] = mark(i)
 			}
 		}
-		_ = mapPopulate(unsafe.Pointer(&buf[r[0]]), uintptr(r[1]-r[0])*8) // its error: map_populate_linux_test.go
+		_, _ = mapPopulate(unsafe.Pointer(&buf[r[0]]), uintptr(r[1]-r[0])*8) // its error: map_populate_linux_test.go
 		for i, x := range buf {
 			want := mark(i)
 			if i >= r[0] && i < r[1] {

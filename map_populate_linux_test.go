@@ -32,7 +32,7 @@ func TestMapPopulateMaps(t *testing.T) {
 	ps := syscall.Getpagesize()
 	const n = 16 << 20
 	buf := make([]byte, n)
-	err := mapPopulate(unsafe.Pointer(&buf[0]), n)
+	_, err := mapPopulate(unsafe.Pointer(&buf[0]), n)
 	if errors.Is(err, syscall.EINVAL) {
 		t.Skip("madvise(MADV_POPULATE_WRITE): EINVAL (Linux before 5.14)")
 	}
@@ -50,44 +50,52 @@ func TestMapPopulateMaps(t *testing.T) {
 	runtime.KeepAlive(buf)
 }
 
-// mapMmap returns n bytes of fresh anonymous memory, unmapped at the end
-// of the test.
-func mapMmap(t *testing.T, n int) []byte {
+// mapMmap returns n bytes of fresh anonymous memory and the function
+// that unmaps them.
+func mapMmap(t *testing.T, n int) (b []byte, unmap func()) {
 	t.Helper()
 	b, err := syscall.Mmap(-1, 0, n, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
 	if err != nil {
 		t.Skipf("mmap: %v", err)
 	}
-	t.Cleanup(func() { _ = syscall.Munmap(b) })
-	return b
+	return b, func() {
+		if err := syscall.Munmap(b); err != nil {
+			t.Errorf("munmap: %v", err)
+		}
+	}
 }
 
-// TestMapResident: mincore sees a fresh page unmapped, and a page mapped
-// once read (the zero page) or written.
-func TestMapResident(t *testing.T) {
+// TestMapAnyUnmapped: mincore finds the fresh page of a range whose other
+// pages were read (mapped to the zero page) or written, and finds none
+// once that page is touched too.
+func TestMapAnyUnmapped(t *testing.T) {
 	ps := syscall.Getpagesize()
-	b := mapMmap(t, 3*ps)
+	b, unmap := mapMmap(t, 3*ps)
+	defer unmap()
+	base := uintptr(unsafe.Pointer(&b[0]))
+	if !mapAnyUnmapped(base, base+3*uintptr(ps), uintptr(ps)) {
+		t.Skip("mincore reports fresh pages as mapped here")
+	}
 	var sink byte
-	sink += b[ps]
-	b[2*ps] = 1
-	for i, want := range []bool{false, true, true} {
-		resident, ok := mapResident(b[i*ps : (i+1)*ps])
-		if !ok {
-			t.Skip("mincore failed")
-		}
-		if resident != want {
-			t.Errorf("page %d (fresh, read, written): resident = %v; want %v", i, resident, want)
-		}
+	sink += b[0]
+	b[ps] = 1
+	if !mapAnyUnmapped(base, base+3*uintptr(ps), uintptr(ps)) {
+		t.Errorf("pages read, written, fresh: mapAnyUnmapped = false; want true")
+	}
+	sink += b[2*ps]
+	if mapAnyUnmapped(base, base+3*uintptr(ps), uintptr(ps)) {
+		t.Errorf("pages read, written, read: mapAnyUnmapped = true; want false")
 	}
 	runtime.KeepAlive(sink)
 }
 
-// TestMapPopulateStates: for memory whose pages are fresh, were read
-// first (mapped to the zero page, as when the collector scans a new table
-// before the populate; mapPopulate then drops and maps them) or were
-// written, populating ranges of zeros leaves them zeros, changes no byte
-// around them, and leaves the range's whole pages mapped: writing them
-// afterwards takes almost no faults (not checked under -race).
+// TestMapPopulateStates: for memory whose pages are fresh, were read in
+// part (mapped to the zero page, as when the collector scans part of a
+// new table before the populate) or all, or were written, populating
+// ranges of zeros leaves them zeros, changes no byte around them, drops
+// the pages first exactly when some whole page of the range was fresh,
+// and leaves the whole pages mapped: writing them afterwards takes almost
+// no faults (not checked under -race).
 func TestMapPopulateStates(t *testing.T) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -95,16 +103,26 @@ func TestMapPopulateStates(t *testing.T) {
 	ps := syscall.Getpagesize()
 	const words = 1 << 20
 	mark := func(i int) uint64 { return uint64(i)*0x9E3779B97F4A7C15 | 1 }
-	for _, state := range []string{"fresh", "read", "written"} {
+	for _, state := range []string{"fresh", "read-half", "read", "written"} {
 		for _, r := range mapPopulateRanges(words) {
-			b := mapMmap(t, words*8)
+			b, unmap := mapMmap(t, words*8)
 			buf := unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), words)
+			base := uintptr(unsafe.Pointer(&buf[0]))
+			// The range's whole pages, as word indices [lo, hi).
+			start, end := mapPageRange(base+uintptr(r[0])*8, uintptr(r[1]-r[0])*8, uintptr(ps))
+			lo, hi, pw := int(start-base)/8, int(end-base)/8, ps/8
 			var sink uint64
-			for i := r[0]; i < r[1]; i++ {
-				switch {
-				case state == "read" && i%(ps/8) == 0:
+			switch state {
+			case "read-half": // the first half of the whole pages
+				for i := lo; i < lo+(hi-lo)/pw/2*pw; i += pw {
 					sink += buf[i]
-				case state == "written":
+				}
+			case "read":
+				for i := lo; i < hi; i += pw {
+					sink += buf[i]
+				}
+			case "written":
+				for i := r[0]; i < r[1]; i++ {
 					buf[i] = 0
 				}
 			}
@@ -113,12 +131,16 @@ func TestMapPopulateStates(t *testing.T) {
 					buf[i] = mark(i)
 				}
 			}
-			err := mapPopulate(unsafe.Pointer(&buf[r[0]]), uintptr(r[1]-r[0])*8)
+			dropped, err := mapPopulate(unsafe.Pointer(&buf[r[0]]), uintptr(r[1]-r[0])*8)
 			if errors.Is(err, syscall.EINVAL) {
+				unmap()
 				t.Skip("madvise(MADV_POPULATE_WRITE): EINVAL (Linux before 5.14)")
 			}
 			if err != nil {
 				t.Fatalf("%s, range %v: mapPopulate = %v; want nil", state, r, err)
+			}
+			if want := end > start && (state == "fresh" || state == "read-half"); dropped != want {
+				t.Errorf("%s, range %v: mapPopulate dropped the pages: %v; want %v", state, r, dropped, want)
 			}
 			before := faults()
 			for i := r[0]; i < r[1]; i += ps / 8 {
@@ -139,6 +161,7 @@ func TestMapPopulateStates(t *testing.T) {
 				}
 			}
 			runtime.KeepAlive(sink)
+			unmap()
 		}
 	}
 }

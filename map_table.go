@@ -23,10 +23,10 @@ import (
 // written under the group's lock by atomic or locked stores (plain where
 // x86's store order allows, map_store.go), so that a delete frees its
 // slot for the next insert and a value is replaced in place; every other
-// type gets
-// append-only tables (a slot is written once, before its control byte
-// publishes it, and read plainly; deletes and replacements leave
-// tombstones, which a migration into a table of the same size drops).
+// type gets append-only tables (a slot is written once, before its
+// control byte, or a new overflow group's link, publishes it, and read
+// plainly; deletes and replacements leave tombstones, which a migration
+// into a table of the same size drops).
 //
 // Layout:
 //
@@ -93,7 +93,7 @@ const (
 	// 1/mapDeadDen of its slots.
 	mapDeadDen = 4
 	// mapPopulateMin is the size in bytes of the smallest new table
-	// whose pages a resize populates in one system call (mapPopulate).
+	// whose pages a resize maps before the migration (mapPopulate).
 	mapPopulateMin = 1 << 20
 )
 
@@ -490,7 +490,8 @@ func (t *mapTable[K, V]) insert(home, fg *mapGroup[K, V], fi int, k K, v V, h ui
 		mapStoreWords(t.vmode, &s.val, v)
 	} else {
 		// Never used in this table: nobody reads it before the
-		// control word store below publishes it.
+		// control word store below (or, in a new overflow group, whose
+		// control word mapNewGroup wrote, the link) publishes it.
 		s.key, s.val = k, v
 	}
 	lockedStoreUint64((*uint64)(unsafe.Pointer(&fg.ctrl)), fg.ctrl.Load()|(mapMetaFull|h&0x7f)<<(8*uint(fi)))
@@ -633,7 +634,7 @@ func (m *Map[K, V]) resize(t *mapTable[K, V], grow bool) {
 		// Before the migration writes it, and before the collector
 		// scans it if it can: see mapPopulate. Its precondition holds:
 		// the groups are zeros, and nobody else can reach nt yet.
-		_ = mapPopulate(unsafe.Pointer(&nt.groups[0]), sz)
+		_, _ = mapPopulate(unsafe.Pointer(&nt.groups[0]), sz)
 	}
 	t.next.Store(nt)
 	t.help(true)

@@ -1,6 +1,6 @@
 """A/B of one implementation's own time over interleaved pairs of
 processes: DIR/O/NAME.txt and DIR/N/NAME.txt ran back to back (any
-benchmark output; fresh.sh's holds only ftutils.Map's growth rows). Per
+benchmark output; fresh-ab holds only ftutils.Map's growth rows). Per
 row and pair, O's time over N's (above 1: N is faster), for ns/op and
 for cpu-ns/op, with the median's distribution-free 95 % interval
 (../map-round15/medci.py), and each build's median ns/op.
