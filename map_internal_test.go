@@ -993,24 +993,39 @@ func TestMapPageRange(t *testing.T) {
 // fresh, read and written pages.)
 func TestMapPopulate(t *testing.T) {
 	buf := make([]uint64, 1<<20) // 8 MB: a large object, of fresh pages at first
-	mark := func(i int) uint64 { return uint64(i)*0x9E3779B97F4A7C15 | 1 }
 	for _, r := range mapPopulateRanges(len(buf)) {
-		for i := range buf {
-			if i >= r[0] && i < r[1] {
-				buf[i] = 0
-			} else {
-				buf[i] = mark(i)
-			}
-		}
+		clear(buf[r[0]:r[1]])
+		mapMarkAround(buf, r)
 		_, _ = mapPopulate(unsafe.Pointer(&buf[r[0]]), uintptr(r[1]-r[0])*8) // its error: map_populate_linux_test.go
-		for i, x := range buf {
-			want := mark(i)
-			if i >= r[0] && i < r[1] {
-				want = 0
-			}
-			if x != want {
-				t.Fatalf("range %v: buf[%d] = %#x after mapPopulate; want %#x", r, i, x, want)
-			}
+		mapCheckPopulated(t, "", buf, r)
+	}
+}
+
+// mapPopulateMark is the word the mapPopulate tests put at index i
+// outside the range they populate.
+func mapPopulateMark(i int) uint64 { return uint64(i)*0x9E3779B97F4A7C15 | 1 }
+
+// mapMarkAround writes every word of buf outside the range r of words.
+func mapMarkAround(buf []uint64, r [2]int) {
+	for i := range buf {
+		if i < r[0] || i >= r[1] {
+			buf[i] = mapPopulateMark(i)
+		}
+	}
+}
+
+// mapCheckPopulated fails the test at the first word of buf that is not
+// zero inside the range r or its mark (mapMarkAround) outside it; what
+// names the case.
+func mapCheckPopulated(t *testing.T, what string, buf []uint64, r [2]int) {
+	t.Helper()
+	for i, x := range buf {
+		want := mapPopulateMark(i)
+		if i >= r[0] && i < r[1] {
+			want = 0
+		}
+		if x != want {
+			t.Fatalf("%srange %v: buf[%d] = %#x after mapPopulate; want %#x", what, r, i, x, want)
 		}
 	}
 }

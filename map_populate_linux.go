@@ -67,8 +67,9 @@ func mapPopulate(p unsafe.Pointer, n uintptr) (dropped bool, err error) {
 		return false, nil
 	}
 	fresh := mapAnyUnmapped(start, end, ps)
+	step := max(chunk, ps) // a power of two either way
 	for a := start; a < end; {
-		b := min((a+max(chunk, ps))&^(max(chunk, ps)-1), end)
+		b := min((a+step)&^(step-1), end)
 		s := unsafe.Slice((*byte)(unsafe.Add(p, a-uintptr(p))), b-a)
 		// A failed drop (say, of locked memory) leaves the pages as
 		// they were: populate them all the same, and drop no more.

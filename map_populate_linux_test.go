@@ -102,7 +102,6 @@ func TestMapPopulateStates(t *testing.T) {
 	faults := func() int64 { return mapThreadFaults(t) }
 	ps := syscall.Getpagesize()
 	const words = 1 << 20
-	mark := func(i int) uint64 { return uint64(i)*0x9E3779B97F4A7C15 | 1 }
 	for _, state := range []string{"fresh", "read-half", "read", "written"} {
 		for _, r := range mapPopulateRanges(words) {
 			b, unmap := mapMmap(t, words*8)
@@ -126,11 +125,7 @@ func TestMapPopulateStates(t *testing.T) {
 					buf[i] = 0
 				}
 			}
-			for i := range buf {
-				if i < r[0] || i >= r[1] {
-					buf[i] = mark(i)
-				}
-			}
+			mapMarkAround(buf, r)
 			dropped, err := mapPopulate(unsafe.Pointer(&buf[r[0]]), uintptr(r[1]-r[0])*8)
 			if errors.Is(err, syscall.EINVAL) {
 				unmap()
@@ -151,15 +146,7 @@ func TestMapPopulateStates(t *testing.T) {
 			if got := faults() - before; !stress.RaceEnabled && got > pages/16+2 { // +2: the partial pages at the ends
 				t.Errorf("%s, range %v: writing %d populated pages took %d page faults; want at most %d", state, r, pages, got, pages/16+2)
 			}
-			for i, x := range buf {
-				want := mark(i)
-				if i >= r[0] && i < r[1] {
-					want = 0
-				}
-				if x != want {
-					t.Fatalf("%s, range %v: buf[%d] = %#x after mapPopulate; want %#x", state, r, i, x, want)
-				}
-			}
+			mapCheckPopulated(t, state+", ", buf, r)
 			runtime.KeepAlive(sink)
 			unmap()
 		}

@@ -48,24 +48,5 @@ done
 for b in O N; do
   prof seq-$b GOGC=100 /tmp/s$b.test -test.run '^$' -test.bench 'Map_SyncMapWorkloads/op=LoadOrStoreBalanced/' -test.cpu 1,2 -test.benchtime 1000000x
   gzip -9 -c "$tmp/seq-$b.txt" > "$out/seq-$b.script.txt.gz"
-  python3 - "$tmp/seq-$b.txt" > "$out/seq-$b.windows.txt" <<'PY'
-import collections, re, sys
-hdr = re.compile(r'^\s*(\d+)\s+([\d.]+):')
-ss, cur = [], None
-for line in open(sys.argv[1], errors='replace'):
-    if m := hdr.match(line):
-        cur = [float(m.group(2)), '']
-        ss.append(cur)
-    elif cur is not None:
-        cur[1] += line
-t0 = ss[0][0]
-b = collections.defaultdict(collections.Counter)
-for t, st in ss:
-    tag = ('ftutils' if re.search(r'ftutils\.\(\*(Map|mapTable)', st) else 'sync.Map' if 'HashTrieMap' in st
-           else 'collector' if re.search(r'gcBgMarkWorker|gcDrain', st) else 'other')
-    b[int((t - t0) / 0.1)][tag] += 1
-print("samples per 0.1 s by what their call chain holds (the rows run sync.Map, sync.Map-2, ftutils.Map, ftutils.Map-2)")
-for k in sorted(b):
-    print(f"{k / 10:5.1f} s", dict(b[k]))
-PY
+  python3 "$here/perfcats.py" --windows "$tmp/seq-$b.txt" > "$out/seq-$b.windows.txt"
 done

@@ -16,7 +16,13 @@ given): the sample count, and the share of samples whose call chain holds
     scanning a large object such as a table; other);
 and the 15 leaf functions with the most samples.
 
-usage: perfcats.py FILE[.gz] [FROM TO]"""
+With --windows it prints instead, per 0.1 s from the first sample, the
+count of samples whose call chain holds ftutils.Map, sync.Map (its
+HashTrieMap), the collector's workers, or none of them: a process of
+several rows shows where each row's window lies.
+
+usage: perfcats.py FILE[.gz] [FROM TO]
+       perfcats.py --windows FILE[.gz]"""
 import collections, gzip, re, sys
 
 HDR = re.compile(r'^\s*(\d+)\s+([\d.]+):')
@@ -35,7 +41,25 @@ def samples(fn):
     return out
 
 
+def windows(ss):
+    t0 = ss[0][0]
+    b = collections.defaultdict(collections.Counter)
+    for t, st in ss:
+        chain = ' '.join(st)
+        tag = ('ftutils' if re.search(r'ftutils\.\(\*(Map|mapTable)', chain) else 'sync.Map' if 'HashTrieMap' in chain
+               else 'collector' if re.search(r'gcBgMarkWorker|gcDrain', chain) else 'other')
+        b[int((t - t0) / 0.1)][tag] += 1
+    print("samples per 0.1 s by what their call chain holds (the rows run sync.Map, sync.Map-2, ftutils.Map, ftutils.Map-2)")
+    for k in sorted(b):
+        print(f"{k / 10:5.1f} s", dict(b[k]))
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == '--windows':
+        ss = samples(sys.argv[2])
+        if not ss:
+            sys.exit("perfcats.py: no samples")
+        return windows(ss)
     if len(sys.argv) not in (2, 4):
         sys.exit(__doc__)
     ss = samples(sys.argv[1])
